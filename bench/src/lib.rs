@@ -1,0 +1,1 @@
+//! Peer comparisons for awaitsim; see BENCHMARKS.md.

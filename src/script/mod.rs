@@ -1,0 +1,1 @@
+//! The Python-subset scenario language: parse, lower, interpret on the simulated loop.
