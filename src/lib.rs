@@ -24,6 +24,8 @@
 //! .run();
 //! ```
 
+pub mod explore;
+pub mod report;
 pub mod script;
 pub mod sim;
 

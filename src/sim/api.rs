@@ -11,6 +11,7 @@ use super::trace::Wait;
 use std::future::Future;
 use std::panic::Location;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Starts a task. It is queued behind what is already ready and never starts
@@ -40,11 +41,14 @@ pub fn spawn<F: Future + 'static>(fut: F) -> JoinHandle<F::Output> {
 /// });
 /// assert_eq!(h.unwrap(), "worker");
 /// ```
-pub fn spawn_named<F: Future + 'static>(name: impl Into<Rc<str>>, fut: F) -> JoinHandle<F::Output> {
+pub fn spawn_named<F: Future + 'static>(
+    name: impl Into<Arc<str>>,
+    fut: F,
+) -> JoinHandle<F::Output> {
     spawn_inner(Some(name.into()), fut)
 }
 
-fn spawn_inner<F: Future + 'static>(name: Option<Rc<str>>, fut: F) -> JoinHandle<F::Output> {
+fn spawn_inner<F: Future + 'static>(name: Option<Arc<str>>, fut: F) -> JoinHandle<F::Output> {
     let cell = Rc::new(TaskCell::new(fut));
     let id = with_core(|c| {
         c.tick();
@@ -171,7 +175,7 @@ pub fn call_at(deadline: Nanos, f: impl FnOnce() + 'static) -> TimerHandle {
 
 /// Says what the current task is about to wait on, for deadlock reports and
 /// traces (a lock, a queue): call it before returning `Poll::Pending`.
-pub fn set_wait(description: impl Into<Rc<str>>) {
+pub fn set_wait(description: impl Into<Arc<str>>) {
     context::set_wait(Wait::Custom(description.into()));
 }
 

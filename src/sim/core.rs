@@ -19,12 +19,13 @@ use super::strategy::{AnyScheduler, Scheduler, Strategy};
 use super::task::{epoch_key, waker, Runnable, TaskId};
 use super::time::{format_nanos, Nanos};
 use super::timers::{TimerAction, TimerId, Timers};
-use super::trace::{Event, Fault, Hasher, Record, TaskEnd, Trace, TraceMode, Wait};
+use super::trace::{Event, Fault, Hasher, Record, Subject, TaskEnd, Trace, TraceMode, Wait};
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// Everything that defines a run besides the program.
@@ -58,7 +59,7 @@ impl Config {
 pub(crate) struct TaskSlot {
     /// `None` for the main future, which the driver polls in place.
     cell: Option<Rc<dyn Runnable>>,
-    name: Option<Rc<str>>,
+    name: Option<Arc<str>>,
     queued: bool,
     end: Option<TaskEnd>,
     wait: Wait,
@@ -180,7 +181,7 @@ impl Core {
         }
     }
 
-    fn name_rc(&self, t: TaskId) -> Rc<str> {
+    fn name_rc(&self, t: TaskId) -> Arc<str> {
         match self.tasks.get(t.index()).and_then(|s| s.name.clone()) {
             Some(n) => n,
             None => self.task_name(t).into(),
@@ -246,7 +247,7 @@ impl Core {
 
     // ---- tasks ----
 
-    pub fn add_task(&mut self, name: Option<Rc<str>>, cell: Option<Rc<dyn Runnable>>) -> TaskId {
+    pub fn add_task(&mut self, name: Option<Arc<str>>, cell: Option<Rc<dyn Runnable>>) -> TaskId {
         let id = TaskId(self.tasks.len() as u32);
         if self.tasks.len() as u64 >= u64::from(self.budget.max_tasks) && cell.is_some() {
             let (limit, at) = (u64::from(self.budget.max_tasks), self.now);
@@ -271,7 +272,7 @@ impl Core {
         self.emit(|| Event::Spawn {
             task: id,
             parent,
-            name: Rc::from(""),
+            name: Arc::from(""),
         });
         id
     }
@@ -475,7 +476,20 @@ impl Core {
             }) as usize
         };
         self.batch -= 1;
+        if i != 0 && self.full_trace {
+            let ran = self.subject(self.ready.as_slice()[i]);
+            let over = self.subject(self.ready.as_slice()[0]);
+            self.emit(|| Event::Departure { ran, over });
+        }
         Ok(self.ready.take(i))
+    }
+
+    fn subject(&self, r: Ready) -> Subject {
+        match r {
+            Ready::Step(t) => Subject::Task(t),
+            Ready::Timer(id) => Subject::Timer(self.timers.seq_of(id).unwrap_or(u64::MAX)),
+            Ready::Call(_) => Subject::Callback,
+        }
     }
 
     fn stuck(&self) -> Failure {
@@ -653,7 +667,7 @@ pub(crate) fn drive(
     cfg: &Config,
     mut main: Pin<&mut dyn Future<Output = ()>>,
 ) -> (Result<(), Failure>, RunReport) {
-    cell.borrow_mut().add_task(Some(Rc::from("main")), None);
+    cell.borrow_mut().add_task(Some(Arc::from("main")), None);
     let result = loop {
         let entry = {
             let mut core = cell.borrow_mut();

@@ -48,4 +48,4 @@ pub use task::{JoinError, JoinHandle, TaskId};
 pub use time::{format_nanos, parse_duration, DurationError, Nanos};
 pub use timeout::{timeout, Elapsed, Timeout};
 pub use timers::TimerId;
-pub use trace::{describe_fault, Event, Fault, Record, TaskEnd, Trace, TraceMode, Wait};
+pub use trace::{describe_fault, Event, Fault, Record, Subject, TaskEnd, Trace, TraceMode, Wait};

@@ -112,6 +112,14 @@ impl Timers {
         self.free.push(index);
     }
 
+    /// The registration sequence number of a live timer.
+    pub fn seq_of(&self, id: TimerId) -> Option<u64> {
+        self.slots
+            .get(id.index as usize)
+            .filter(|s| s.gen == id.gen && s.state != State::Free)
+            .map(|s| s.seq)
+    }
+
     /// True while the timer has not fired (armed or queued to fire).
     pub fn is_pending(&mut self, id: TimerId) -> bool {
         matches!(

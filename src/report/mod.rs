@@ -1,0 +1,4 @@
+//! Reports for people and machines: source diagnostics, failure reports,
+//! exploration summaries, JSON lines.
+
+pub mod diagnostic;
