@@ -2,3 +2,4 @@
 //! exploration summaries, JSON lines.
 
 pub mod diagnostic;
+pub mod timeline;

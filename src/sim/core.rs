@@ -303,6 +303,7 @@ impl Core {
         if !slot.queued {
             slot.queued = true;
             self.ready.push(Ready::Step(task));
+            self.emit(|| Event::Wake { task });
         }
     }
 
