@@ -38,8 +38,9 @@ pub struct Exploration {
     pub schedules: u64,
     /// Distinct interleavings among them, by trace hash.
     pub distinct: u64,
-    /// Distinct trace hashes (sorted), for merging shards.
-    pub hashes: Vec<u64>,
+    /// Each distinct trace hash with the first schedule index that produced
+    /// it (sorted by hash), so shards can be merged exactly.
+    pub hashes: Vec<(u64, u64)>,
     /// Failures, in index order (only the first unless keep-going).
     pub failures: Vec<Found>,
     /// Failures by kind.
@@ -212,11 +213,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     }
     result.failures.sort_by_key(|f| f.index);
     result.failures.truncate(KEEP_FAILURES);
-    result.hashes = hashes
-        .into_iter()
-        .filter(|(_, i)| *i <= cutoff)
-        .map(|(h, _)| h)
-        .collect();
+    result.hashes = hashes.into_iter().filter(|(_, i)| *i <= cutoff).collect();
     result.distinct = result.hashes.len() as u64;
     progress(result.schedules);
     result

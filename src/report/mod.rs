@@ -2,4 +2,6 @@
 //! exploration summaries, JSON lines.
 
 pub mod diagnostic;
+pub mod failure;
+pub mod json;
 pub mod timeline;
