@@ -24,6 +24,7 @@
 //! .run();
 //! ```
 
+pub mod app;
 pub mod explore;
 pub mod report;
 pub mod script;

@@ -14,5 +14,5 @@ pub use header::{Expect, Header};
 pub use plan::{default_jobs, Amount, ExploreConfig, Shard, StrategyChoice};
 pub use runner::{explore, explore_with_progress, pct_horizon, Exploration, Found};
 pub use shrink::{shrink, NotFailing, Shrunk};
-pub use single::{run_one, RunSpec};
+pub use single::{run_one, sim_for, RunSpec};
 pub use target::Target;

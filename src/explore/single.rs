@@ -44,6 +44,11 @@ impl RunSpec {
 /// Runs one schedule, with PCT's horizon measured exactly as an
 /// exploration measures it, so a seed found by `explore` replays.
 pub fn run_one<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Outcome<()> {
+    target.run(&mut sim_for(target, spec))
+}
+
+/// The `Sim` that runs `spec` for `target` (PCT's horizon included).
+pub fn sim_for<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Sim {
     let mut sim = Sim::new(spec.seed)
         .strategy(spec.strategy)
         .faults(spec.faults.clone())
@@ -59,5 +64,5 @@ pub fn run_one<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Outcome<()> {
         sim = sim.pct_horizon(pct_horizon(target, &cfg));
     }
     sim.set_schedule(spec.schedule.clone());
-    target.run(&mut sim)
+    sim
 }
