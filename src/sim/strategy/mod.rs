@@ -41,7 +41,7 @@ pub trait Scheduler {
 /// assert_eq!("pct".parse::<Strategy>().unwrap(), Strategy::Pct { depth: 3 });
 /// assert_eq!(Strategy::Random.to_string(), "random");
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Strategy {
     /// CPython's order: the oldest ready callback runs next.
     #[default]

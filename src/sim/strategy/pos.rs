@@ -26,8 +26,9 @@ impl Scheduler for Pos {
     }
 
     fn pick(&mut self, ready: &[Ready], _pick: u64, rng: &mut SimRng) -> usize {
-        // Forget callbacks that have run (they are no longer ready); draw for
-        // newcomers in queue order, so the draws are deterministic.
+        // Forget callbacks that left the queue without being picked (a
+        // lone callback runs without a pick); draw for newcomers in queue
+        // order, so the draws are deterministic.
         self.priority.retain(|(r, _)| ready.contains(r));
         for r in ready {
             if !self.priority.iter().any(|(p, _)| p == r) {
@@ -47,6 +48,10 @@ impl Scheduler for Pos {
                 best_p = p;
             }
         }
+        // The chosen callback runs now; if it is queued again (a task that
+        // yields), that is a new event with a fresh draw.
+        let chosen = ready[best];
+        self.priority.retain(|(r, _)| *r != chosen);
         best
     }
 }
