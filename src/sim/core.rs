@@ -155,7 +155,12 @@ impl Core {
         // The program's own randomness gets its own stream, so that adding a
         // fault or a strategy decision does not change what `random()` says.
         self.user_rng = SimRng::new(user_seed.0 ^ 0x5eed_0f0a_5e1f);
-        self.faults = cfg.faults.clone();
+        // A replayed schedule brings the plan it was made under: it decides
+        // which fault decisions the log holds.
+        self.faults = cfg
+            .schedule
+            .as_ref()
+            .map_or_else(|| cfg.faults.clone(), |s| s.faults.clone());
         self.policy = cfg.hazards;
         self.budget = cfg.budget;
         self.full_trace = cfg.trace == TraceMode::Full;
@@ -630,10 +635,11 @@ impl Core {
         RunReport {
             seed: cfg.seed,
             strategy: cfg.strategy,
-            faults: cfg.faults.clone(),
-            schedule: self
-                .decider
-                .schedule(cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed)),
+            faults: self.faults.clone(),
+            schedule: self.decider.schedule(
+                cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed),
+                &self.faults,
+            ),
             trace_hash: self.hash.0,
             steps: self.steps,
             elapsed: self.now,
