@@ -117,11 +117,7 @@ fn finish(
         }
         Err(f) => {
             let replay = match &spec.schedule {
-                Some(s) => format!(
-                    "replay: awaitsim replay --schedule {s} {} --faults {}",
-                    p.path(),
-                    spec.faults
-                ),
+                Some(s) => format!("replay: awaitsim replay --schedule {s} {}", p.path()),
                 None => replay_line(p.path(), spec.seed, spec.strategy, &spec.faults),
             };
             let _ = write!(err, "{}", render(p.path(), f, report, "", &replay));
