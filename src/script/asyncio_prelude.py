@@ -1,0 +1,1 @@
+# asyncio prelude placeholder
