@@ -128,6 +128,7 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::YieldReq(_) => "<_yield>".into(),
         Value::Cell(_) => "<cell>".into(),
         Value::Undef => "<undefined>".into(),
+        Value::Native(_) => "<native>".into(),
     })
 }
 
@@ -156,6 +157,18 @@ pub fn to_str(vm: &mut Vm, v: &Value) -> PyResult<String> {
                         vm.err("TypeError", format!("__str__ returned non-string (type {tn})"))
                     }
                 };
+            }
+            if vm.is_exc(v, "BaseExceptionGroup") {
+                let args = exc_args(v);
+                let msg = match args.first() {
+                    Some(Value::Str(s)) => s.to_string(),
+                    _ => String::new(),
+                };
+                let n = match args.get(1) {
+                    Some(Value::Tuple(t)) => t.len(),
+                    _ => 0,
+                };
+                return Ok(format!("{msg} ({n} sub-exception{})", if n == 1 { "" } else { "s" }));
             }
             if vm.is_exc(v, "BaseException") && i.class.lookup("__repr__").is_none() {
                 let args = exc_args(v);

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::num::to_f64;
+use super::rng;
 use super::value::*;
 use super::vm::{PyResult, Vm};
 
@@ -64,11 +65,8 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
     let globals = Rc::new(RefCell::new(Attrs::default()));
     {
         let mut g = globals.borrow_mut();
-        for n in [
-            "_yield", "_now_ns", "_advance_to", "_step_begin", "_heappush", "_heappop", "_secs_to_ns", "_block",
-            "_set_wait", "_report_unretrieved",
-        ] {
-            g.insert(Rc::from(n), native(Box::leak(format!("mod:sim.{n}").into_boxed_str())));
+        for n in super::aio::NATIVES {
+            g.insert(Rc::from(&n[8..]), native(n));
         }
         for n in ["CancelledError", "InvalidStateError"] {
             g.insert(Rc::from(n), Value::Class(vm.class(n)));
@@ -112,13 +110,13 @@ pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Va
             vm.block(ns as u64);
             Value::None
         }
-        "time.time" => Value::Float(1_700_000_000.0 + vm.clock_ns as f64 / 1e9),
-        "time.monotonic" => Value::Float(vm.clock_ns as f64 / 1e9),
-        "random.random" => Value::Float(vm.rng.random()),
+        "time.time" => Value::Float(1_700_000_000.0 + crate::sim::now_nanos() as f64 / 1e9),
+        "time.monotonic" => Value::Float(crate::sim::now_nanos() as f64 / 1e9),
+        "random.random" => Value::Float(rng::random()),
         "random.uniform" => {
             let a = to_f64(&a0).unwrap_or(0.0);
             let b = to_f64(args.get(1).unwrap_or(&Value::None)).unwrap_or(0.0);
-            Value::Float(a + (b - a) * vm.rng.random())
+            Value::Float(a + (b - a) * rng::random())
         }
         "random.randint" | "random.randrange" => {
             let a = int_arg(vm, args.first())?;
@@ -133,44 +131,29 @@ pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Va
                 return vm.err("ValueError", format!("empty range for randrange() ({lo}, {})", hi + 1));
             }
             let span = (hi as i128 - lo as i128 + 1) as u64;
-            Value::Int(lo + vm.rng.below(span) as i64)
+            Value::Int(lo + rng::below(span) as i64)
         }
         "random.choice" => {
             let items = vm.collect(&a0)?;
             if items.is_empty() {
                 return vm.err("IndexError", "Cannot choose from an empty sequence");
             }
-            let i = vm.rng.below(items.len() as u64) as usize;
+            let i = rng::below(items.len() as u64) as usize;
             items[i].clone()
         }
         "random.shuffle" => {
             if let Value::List(l) = &a0 {
                 let mut l = l.borrow_mut();
                 for i in (1..l.len()).rev() {
-                    let j = vm.rng.below(i as u64 + 1) as usize;
+                    let j = rng::below(i as u64 + 1) as usize;
                     l.swap(i, j);
                 }
             }
             Value::None
         }
-        "random.seed" => {
-            let s = match &a0 {
-                Value::Int(i) => *i as u64,
-                _ => 0,
-            };
-            vm.rng = super::rng::Rng::new(s);
-            Value::None
-        }
+        "random.seed" => return vm.err("NotImplementedError", "random.seed: a scenario's randomness comes from the run's seed (--seed)"),
         "sim._yield" => Value::YieldReq(Rc::new(a0)),
-        "sim._now_ns" => Value::Int(vm.clock_ns as i64),
-        "sim._advance_to" => {
-            if let Value::Int(t) = a0 {
-                if t as u64 > vm.clock_ns {
-                    vm.clock_ns = t as u64;
-                }
-            }
-            Value::None
-        }
+        "sim._now_ns" => Value::Int(crate::sim::now_nanos() as i64),
         "sim._step_begin" => {
             vm.step_begin();
             Value::None
@@ -184,7 +167,7 @@ pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Va
             vm.block(ns.max(0) as u64);
             Value::None
         }
-        "sim._set_wait" | "sim._report_unretrieved" => Value::None,
+        n if n.starts_with("sim.") => return super::aio::native(vm, &n[4..], args),
         "sim._heappush" => {
             if let Value::List(l) = &a0 {
                 let item = args.get(1).cloned().unwrap_or_default();

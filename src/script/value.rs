@@ -53,6 +53,18 @@ pub enum Value {
     Cell(Rc<RefCell<Value>>),
     /// An unbound local (never visible to programs).
     Undef,
+    /// An object owned by the Rust side (task slots, loop handles), opaque to programs.
+    Native(NativeObj),
+}
+
+/// A Rust object carried through Python code (the prelude's handles on core tasks and timers).
+#[derive(Clone)]
+pub struct NativeObj(pub Rc<dyn std::any::Any>);
+
+impl std::fmt::Debug for NativeObj {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<native>")
+    }
 }
 
 /// Builtin functions and types, dispatched by name.
@@ -231,6 +243,7 @@ impl Value {
             Value::Method(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Tuple(r) => r.as_ptr() as usize,
             Value::Str(r) => r.as_ptr() as usize,
+            Value::Native(n) => Rc::as_ptr(&n.0) as *const u8 as usize,
             _ => 0,
         }
     }

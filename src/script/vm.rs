@@ -63,6 +63,13 @@ pub enum BlockKind {
     Cleanup(Option<Value>),
 }
 
+/// What driving a coroutine from Rust produced.
+pub enum Drive {
+    Yielded(Value),
+    Returned,
+    Raised(Value),
+}
+
 /// Outcome of starting a call.
 pub enum Called {
     Value(Value),
@@ -76,33 +83,38 @@ pub struct Vm {
     pub classes: Attrs,
     pub modules: Attrs,
     pub builtins: Attrs,
-    pub clock_ns: u64,
-    pub rng: super::rng::Rng,
+    /// What the program (and the loop's exception handler) wrote to stderr.
+    pub err: String,
+    /// The interpreter's own handle, for loop callbacks that re-enter it later.
+    pub me: std::rc::Weak<RefCell<Vm>>,
+    /// Virtual CPU cost per operation in nanoseconds (0: free).
+    pub cpu_cost_ns: u64,
     pub ops: u64,
     pub op_budget: u64,
     /// Set when the op budget or another hazard stopped the run.
     pub hazard: Option<String>,
     pub source: Rc<str>,
-    /// Blocking calls seen: (line, nanoseconds).
-    pub blocked: Vec<(u32, u64)>,
+    /// The scenario's file name, for hazard locations.
+    pub path: Rc<str>,
 }
 
 impl Vm {
     /// A fresh interpreter.
-    pub fn new(_file: &str, source: &str, seed: u64) -> Vm {
+    pub fn new(path: &str, source: &str) -> Vm {
         let mut vm = Vm {
             frames: Vec::new(),
             out: String::new(),
             classes: Attrs::default(),
             modules: Attrs::default(),
             builtins: Attrs::default(),
-            clock_ns: 0,
-            rng: super::rng::Rng::new(seed),
+            err: String::new(),
+            me: std::rc::Weak::new(),
+            cpu_cost_ns: 0,
             ops: 0,
             op_budget: 50_000_000,
             hazard: None,
             source: Rc::from(source),
-            blocked: Vec::new(),
+            path: Rc::from(path),
         };
         super::builtins::install(&mut vm);
         vm
@@ -887,8 +899,7 @@ impl Vm {
 
     /// A blocking call: the whole loop stands still while the virtual clock moves.
     pub fn block(&mut self, ns: u64) {
-        self.clock_ns = self.clock_ns.saturating_add(ns);
-        self.blocked.push((self.current_line(), ns));
+        crate::sim::block(std::time::Duration::from_nanos(ns));
     }
 
     /// Reset the per-step operation budget (called by the loop at every task step).
@@ -1040,11 +1051,79 @@ impl Vm {
         if self.ops > self.op_budget {
             return self.budget_exceeded();
         }
+        if let Value::Builtin(Builtin("mod:sim._suspend")) = func {
+            // Suspends everything up to the driving coroutine (the module, at asyncio.run).
+            return self.await_value(Value::YieldReq(Rc::new(args.into_iter().next().unwrap_or_default())));
+        }
         match self.call(func, args, kwargs)? {
             Called::Value(v) => self.frames[fi].stack.push(v),
             Called::Pushed => {}
         }
         Ok(())
+    }
+
+    /// Wrap module code as a coroutine, so that `asyncio.run` can suspend it while the loop runs.
+    pub fn module_coro(&mut self, code: Rc<Code>, globals: Rc<RefCell<Attrs>>) -> Rc<Coro> {
+        let nloc = code.local_names.len();
+        let ncells = code.cell_names.len();
+        let frame = Frame {
+            code,
+            ip: 0,
+            stack: Vec::with_capacity(16),
+            locals: vec![Value::Undef; nloc],
+            cells: (0..ncells).map(|_| Rc::new(RefCell::new(Value::Undef))).collect(),
+            blocks: vec![],
+            globals,
+            ns: None,
+            kind: FrameKind::Normal,
+            handling: None,
+        };
+        Rc::new(Coro {
+            name: Rc::from("<module>"),
+            state: std::cell::Cell::new(CoroState::Created),
+            frames: RefCell::new(vec![frame]),
+        })
+    }
+
+    /// Resume a coroutine from Rust until it yields, returns or raises.
+    pub fn drive(&mut self, c: &Rc<Coro>, send: Value, throw: Option<Value>) -> Drive {
+        let sentinel = Rc::new(Code {
+            name: Rc::from("<driver>"),
+            ops: vec![Op::Return],
+            lines: vec![0],
+            hidden: true,
+            ..Code::default()
+        });
+        let globals = Rc::new(RefCell::new(Attrs::default()));
+        self.frames.push(Frame {
+            code: sentinel,
+            ip: 0,
+            stack: vec![],
+            locals: vec![],
+            cells: vec![],
+            blocks: vec![],
+            globals,
+            ns: None,
+            kind: FrameKind::Boundary,
+            handling: None,
+        });
+        let base = self.frames.len() - 1;
+        let started = match self.resume_coro(c, send, throw) {
+            Ok(()) => self.run(base),
+            Err(exc) => match self.unwind(exc, base) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => self.run(base),
+                Err(e) => Err(e),
+            },
+        };
+        self.frames.truncate(base);
+        match started {
+            Ok(v) => Drive::Yielded(v),
+            Err(e) if self.hazard.is_none() && self.is_exc(&e, "StopIteration") && c.state.get() == CoroState::Done => {
+                Drive::Returned
+            }
+            Err(e) => Drive::Raised(e),
+        }
     }
 
     fn call_method(&mut self, fi: usize, obj: Value, name: &str, args: Vec<Value>) -> PyResult<()> {
@@ -1320,6 +1399,7 @@ impl Vm {
             Value::YieldReq(_) => "_yield".into(),
             Value::Cell(_) => "cell".into(),
             Value::Undef => "undefined".into(),
+            Value::Native(_) => "native".into(),
         }
     }
 
@@ -1681,6 +1761,7 @@ impl Vm {
                 let (x, y) = (x.clone(), y.clone());
                 self.seq_eq(&x, &y)
             }
+            (Value::Method(x), Value::Method(y)) => Ok(x.0.identity() == y.0.identity() && x.1.identity() == y.1.identity()),
             _ => Ok(a.py_eq_simple(b)),
         }
     }
