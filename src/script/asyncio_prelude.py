@@ -10,6 +10,7 @@ FIRST_COMPLETED = 'FIRST_COMPLETED'
 FIRST_EXCEPTION = 'FIRST_EXCEPTION'
 ALL_COMPLETED = 'ALL_COMPLETED'
 
+TimeoutError = TimeoutError
 _all_tasks = []
 _current_task = None
 _task_name_counter = 0
@@ -252,8 +253,9 @@ class Task(Future):
         if not _iscoro(coro):
             raise TypeError('a coroutine was expected, got ' + repr(coro))
         global _task_name_counter
+        # CPython's C Task counts every task, named or not.
+        _task_name_counter += 1
         if name is None:
-            _task_name_counter += 1
             self._name = 'Task-' + str(_task_name_counter)
         else:
             self._name = str(name)

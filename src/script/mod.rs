@@ -170,7 +170,8 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
             }
         }
     };
-    let mut sim = Sim::new(Seed(opts.seed)).strategy(opts.strategy);
+    let hazards = prog.header.hazard_policy(crate::sim::HazardPolicy::default());
+    let mut sim = Sim::new(Seed(opts.seed)).strategy(opts.strategy).hazards(hazards);
     let c = prog.run_captured(&mut sim);
     let mut stderr = c.stderr;
     let exit_code = match &c.outcome.result {
