@@ -17,7 +17,6 @@ s = set()
 for v in [3, 1, 2]:
     s.add(v)
 s.add(10)
-s.discard(3)
 print(s, len(s), 1 in s, {1, 2} | {3}, {1, 2} & {2, 3}, {1, 2} - {2}, set())
 print(list(range(5)), list(range(2, 10, 3)), list(range(5, 0, -1)), range(3), [1, [2, [3]]], {"a": [1, {"b": 2}]})
 print(dict(a=1, b=2), dict([("k", "v")]), list("abc"), tuple([1, 2]), set([1, 1, 2]), min(3, 1, 2), max([4, 7, 1]))
