@@ -63,9 +63,22 @@ pub fn source_line(source: &str, line: usize) -> &str {
 }
 
 impl Diagnostics {
+    /// Where a diagnostic points: its start, moved off a trailing newline at end of file.
+    fn anchor(&self, d: &Diagnostic) -> usize {
+        let len = self.source.len();
+        let mut start = (d.span.start as usize).min(len);
+        if start == len && self.source.ends_with('\n') && len > 0 {
+            start = len - 1;
+        }
+        while !self.source.is_char_boundary(start) {
+            start -= 1;
+        }
+        start
+    }
+
     /// `file:line:col` of a diagnostic.
     pub fn location(&self, d: &Diagnostic) -> String {
-        let (l, c) = line_col(&self.source, d.span.start);
+        let (l, c) = line_col(&self.source, self.anchor(d) as u32);
         format!("{}:{}:{}", self.path, l, c)
     }
 
@@ -74,7 +87,7 @@ impl Diagnostics {
         let mut out = Vec::new();
         for d in &self.items {
             let len = self.source.len();
-            let start = (d.span.start as usize).min(len);
+            let start = self.anchor(d);
             let mut end = (d.span.end as usize).clamp(start, len);
             // Point at the construct's first line only: a caret over a whole class body helps nobody.
             if let Some(nl) = self.source[start..end].find('\n') {

@@ -16,7 +16,11 @@ const MODULES: &[&str] = &["asyncio", "time", "random"];
 
 /// Parse and lower `source`; every syntax error and every unsupported construct is reported.
 pub fn lower(path: &str, source: &str) -> Result<Module, Diagnostics> {
-    let mut lw = Lowerer { errors: Vec::new() };
+    let mut lw = Lowerer {
+        errors: Vec::new(),
+        func: vec![None],
+        loops: vec![0],
+    };
     let parsed = parse_unchecked_source(source, ast::PySourceType::Python);
     for e in parsed.errors() {
         lw.errors.push(Diagnostic {
@@ -48,6 +52,10 @@ fn span(r: TextRange) -> Span {
 
 struct Lowerer {
     errors: Vec<Diagnostic>,
+    /// Innermost function kind: None at module/class level, Some(is_async) inside a def or lambda.
+    func: Vec<Option<bool>>,
+    /// Loop depth within the innermost function.
+    loops: Vec<u32>,
 }
 
 impl Lowerer {
@@ -111,11 +119,20 @@ impl Lowerer {
                         base = Some(self.expr(b)?);
                     }
                 }
+                self.func.push(None);
+                self.loops.push(0);
+                let body = self.stmts(&c.body);
+                self.func.pop();
+                self.loops.pop();
                 StmtKind::Class {
                     name: c.name.id.to_string(),
                     base,
-                    body: self.stmts(&c.body),
+                    body,
                 }
+            }
+            S::Return(r) if self.func.last() == Some(&None) => {
+                self.reject(r.range, "'return' outside function", "return from inside a def or async def");
+                return None;
             }
             S::Return(r) => StmtKind::Return(match &r.value {
                 Some(v) => Some(self.expr(v)?),
@@ -162,16 +179,19 @@ impl Lowerer {
                     self.reject(f.range, "`async for` is not supported", "use a plain `for` loop with `await` inside");
                     return None;
                 }
+                let target = self.target(&f.target)?;
+                let iter = self.expr(&f.iter)?;
+                let body = self.loop_body(&f.body);
                 StmtKind::For {
-                    target: self.target(&f.target)?,
-                    iter: self.expr(&f.iter)?,
-                    body: self.stmts(&f.body),
+                    target,
+                    iter,
+                    body,
                     orelse: self.stmts(&f.orelse),
                 }
             }
             S::While(w) => StmtKind::While {
                 test: self.expr(&w.test)?,
-                body: self.stmts(&w.body),
+                body: self.loop_body(&w.body),
                 orelse: self.stmts(&w.orelse),
             },
             S::If(i) => {
@@ -286,9 +306,21 @@ impl Lowerer {
                 }
             }
             S::Global(g) => StmtKind::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
+            S::Nonlocal(g) if self.func.last() == Some(&None) => {
+                self.reject(g.range, "nonlocal declaration not allowed at module level", "use nonlocal inside a nested def");
+                return None;
+            }
             S::Nonlocal(g) => StmtKind::Nonlocal(g.names.iter().map(|n| n.id.to_string()).collect()),
             S::Expr(e) => StmtKind::Expr(self.expr(&e.value)?),
             S::Pass(_) => StmtKind::Pass,
+            S::Break(b) if self.loops.last() == Some(&0) => {
+                self.reject(b.range, "'break' outside loop", "use break inside a for or while loop");
+                return None;
+            }
+            S::Continue(c) if self.loops.last() == Some(&0) => {
+                self.reject(c.range, "'continue' not properly in loop", "use continue inside a for or while loop");
+                return None;
+            }
             S::Break(_) => StmtKind::Break,
             S::Continue(_) => StmtKind::Continue,
             S::Match(m) => {
@@ -308,6 +340,17 @@ impl Lowerer {
             kind,
             span: span(s.range()),
         })
+    }
+
+    fn loop_body(&mut self, body: &[ast::Stmt]) -> Vec<Stmt> {
+        if let Some(l) = self.loops.last_mut() {
+            *l += 1;
+        }
+        let b = self.stmts(body);
+        if let Some(l) = self.loops.last_mut() {
+            *l -= 1;
+        }
+        b
     }
 
     fn elif_chain(&mut self, clauses: &[ast::ElifElseClause]) -> Vec<Stmt> {
@@ -358,7 +401,27 @@ impl Lowerer {
                 },
             });
         }
-        let (body, is_lambda) = match body {
+        self.func.push(Some(is_async));
+        self.loops.push(0);
+        let lowered = self.func_body(body);
+        self.func.pop();
+        self.loops.pop();
+        let (body, is_lambda) = lowered?;
+        Some(FuncDef {
+            name: name.to_string(),
+            params,
+            vararg: p.vararg.as_ref().map(|v| v.name.id.to_string()),
+            kwonly,
+            kwarg: p.kwarg.as_ref().map(|v| v.name.id.to_string()),
+            body,
+            is_async,
+            is_lambda,
+            span: span(r),
+        })
+    }
+
+    fn func_body(&mut self, body: FuncBody<'_>) -> Option<(Vec<Stmt>, bool)> {
+        Some(match body {
             FuncBody::Stmts(b) => (self.stmts(b), false),
             FuncBody::Expr(e) => {
                 let e = self.expr(e)?;
@@ -371,17 +434,6 @@ impl Lowerer {
                     true,
                 )
             }
-        };
-        Some(FuncDef {
-            name: name.to_string(),
-            params,
-            vararg: p.vararg.as_ref().map(|v| v.name.id.to_string()),
-            kwonly,
-            kwarg: p.kwarg.as_ref().map(|v| v.name.id.to_string()),
-            body,
-            is_async,
-            is_lambda,
-            span: span(r),
         })
     }
 
@@ -564,7 +616,13 @@ impl Lowerer {
                     gens: self.comps(&c.generators)?,
                 }
             }
-            E::Await(a) => ExprKind::Await(Box::new(self.expr(&a.value)?)),
+            E::Await(a) => {
+                if self.func.last() != Some(&Some(true)) {
+                    self.reject(a.range, "'await' outside async function", "await only inside an async def (run it with asyncio.run)");
+                    return None;
+                }
+                ExprKind::Await(Box::new(self.expr(&a.value)?))
+            }
             E::Compare(c) => {
                 let left = self.expr(&c.left)?;
                 let mut ops = Vec::new();
