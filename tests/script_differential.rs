@@ -6,7 +6,11 @@ use std::process::Command;
 use awaitsim::script::{run_file, RunOptions};
 
 fn python3() -> Option<PathBuf> {
-    let ok = Command::new("python3").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     ok.then(|| PathBuf::from("python3"))
 }
 
@@ -38,16 +42,28 @@ fn corpus_matches_cpython() {
     };
     let only = std::env::var("CORPUS_ONLY").ok();
     let files = programs();
-    assert!(files.len() >= 80 || only.is_some(), "corpus has only {} programs", files.len());
+    assert!(
+        files.len() >= 80 || only.is_some(),
+        "corpus has only {} programs",
+        files.len()
+    );
     let mut failures = vec![];
     let mut ran = 0;
     for f in &files {
-        let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
             continue;
         }
         ran += 1;
-        let out = Command::new(&py).arg(f).env("PYTHONHASHSEED", "0").output().expect("python3 runs");
+        let out = Command::new(&py)
+            .arg(f)
+            .env("PYTHONHASHSEED", "0")
+            .output()
+            .expect("python3 runs");
         let want_out = String::from_utf8_lossy(&out.stdout).to_string();
         let want_code = out.status.code().unwrap_or(-1);
         let got = run_file(&f.to_string_lossy(), &RunOptions::default());
@@ -59,5 +75,10 @@ fn corpus_matches_cpython() {
         }
     }
     println!("differential: {} programs, {} failed", ran, failures.len());
-    assert!(failures.is_empty(), "{} of {ran} programs differ from CPython:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} programs differ from CPython:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

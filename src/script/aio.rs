@@ -72,7 +72,9 @@ fn slot_of(v: &Value) -> Option<Rc<TaskSlot>> {
 /// Run a Python callable as a loop callback: exceptions are reported as CPython's loop does, and the run goes on.
 fn run_callback(me: &Weak<RefCell<Vm>>, cb: Value, args: Vec<Value>) {
     let Some(vm) = me.upgrade() else { return };
-    let Ok(mut vm) = vm.try_borrow_mut() else { return };
+    let Ok(mut vm) = vm.try_borrow_mut() else {
+        return;
+    };
     vm.step_begin();
     let r = vm.call_sync(&cb, args, vec![]);
     if let Err(exc) = r {
@@ -82,7 +84,8 @@ fn run_callback(me: &Weak<RefCell<Vm>>, cb: Value, args: Vec<Value>) {
         }
         let name = vm.repr(&cb).unwrap_or_default();
         let tb = vm.format_traceback(&exc);
-        vm.err.push_str(&format!("Exception in callback {name}\n{tb}"));
+        vm.err
+            .push_str(&format!("Exception in callback {name}\n{tb}"));
     }
     charge_cpu(&mut vm);
 }
@@ -132,7 +135,9 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
         }
         "_cancel_io" => {
             // True when the I/O was still pending: it is dropped and the task woken (CPython's fut.cancel()).
-            let Some(slot) = slot_of(&a0) else { return Ok(Value::Bool(false)) };
+            let Some(slot) = slot_of(&a0) else {
+                return Ok(Value::Bool(false));
+            };
             let waker = slot.waker.borrow().clone();
             let mut io = slot.io.borrow_mut();
             let (Some(fut), Some(w)) = (io.as_mut(), waker) else {
@@ -154,7 +159,11 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
         }
         "_call_soon" | "_call_at" => {
             let (when, cb, cargs) = if name == "_call_at" {
-                (Some(a0), args.get(1).cloned().unwrap_or_default(), args.get(2).cloned())
+                (
+                    Some(a0),
+                    args.get(1).cloned().unwrap_or_default(),
+                    args.get(2).cloned(),
+                )
             } else {
                 (None, a0, args.get(1).cloned())
             };
@@ -199,12 +208,12 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
             Value::None
         }
         "_set_wait" => {
-            let d = vm.to_str(&a0)?;
+            let d = vm.py_str(&a0)?;
             sim::set_wait(d);
             Value::None
         }
         "_unretrieved" => {
-            let msg = vm.to_str(&a0)?;
+            let msg = vm.py_str(&a0)?;
             sim::report_hazard(HazardKind::UnretrievedFailure, None, msg);
             Value::None
         }
@@ -262,9 +271,13 @@ enum Next {
 
 fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> Next {
     let mut vm = vm.borrow_mut();
-    let Some(task) = slot.task.borrow().clone() else { return Next::Done };
+    let Some(task) = slot.task.borrow().clone() else {
+        return Next::Done;
+    };
     vm.step_begin();
-    let r = vm.get_attr(&task, "_core_step").and_then(|f| vm.call_sync(&f, vec![exc.unwrap_or_default()], vec![]));
+    let r = vm
+        .get_attr(&task, "_core_step")
+        .and_then(|f| vm.call_sync(&f, vec![exc.unwrap_or_default()], vec![]));
     charge_cpu(&mut vm);
     match r {
         Ok(Value::Int(0)) => Next::Done,
@@ -330,7 +343,9 @@ impl Future for PyFutureDone {
         *self.main.waker.borrow_mut() = Some(cx.waker().clone());
         let done = {
             let mut vm = self.vm.borrow_mut();
-            let r = vm.get_attr(&self.fut, "done").and_then(|f| vm.call_sync(&f, vec![], vec![]));
+            let r = vm
+                .get_attr(&self.fut, "done")
+                .and_then(|f| vm.call_sync(&f, vec![], vec![]));
             !matches!(r, Ok(Value::Bool(false)))
         };
         if done {
@@ -367,7 +382,9 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
     let mut send = Value::None;
     let mut throw: Option<Value> = None;
     loop {
-        let step = vm.borrow_mut().drive(&coro, std::mem::take(&mut send), throw.take());
+        let step = vm
+            .borrow_mut()
+            .drive(&coro, std::mem::take(&mut send), throw.take());
         match step {
             Drive::Returned => return,
             Drive::Raised(exc) => {

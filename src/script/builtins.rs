@@ -10,10 +10,51 @@ use super::value::*;
 use super::vm::{new_instance_with_args, PyResult, Vm};
 
 const FUNCS: &[&str] = &[
-    "print", "len", "range", "str", "int", "float", "bool", "repr", "list", "dict", "tuple", "set", "sum", "min", "max",
-    "sorted", "reversed", "enumerate", "zip", "abs", "round", "any", "all", "isinstance", "issubclass", "type",
-    "hasattr", "getattr", "setattr", "iter", "next", "map", "filter", "divmod", "pow", "chr", "ord", "hex", "bin",
-    "callable", "super", "object", "format", "hash", "frozenset",
+    "print",
+    "len",
+    "range",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "repr",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "sum",
+    "min",
+    "max",
+    "sorted",
+    "reversed",
+    "enumerate",
+    "zip",
+    "abs",
+    "round",
+    "any",
+    "all",
+    "isinstance",
+    "issubclass",
+    "type",
+    "hasattr",
+    "getattr",
+    "setattr",
+    "iter",
+    "next",
+    "map",
+    "filter",
+    "divmod",
+    "pow",
+    "chr",
+    "ord",
+    "hex",
+    "bin",
+    "callable",
+    "super",
+    "object",
+    "format",
+    "hash",
+    "frozenset",
 ];
 
 const EXCEPTIONS: &[(&str, &str)] = &[
@@ -65,7 +106,10 @@ pub fn install(vm: &mut Vm) {
         };
         let mut attrs = Attrs::default();
         if name == &"BaseException" {
-            attrs.insert(Rc::from("__init__"), Value::Builtin(Builtin("BaseException.__init__")));
+            attrs.insert(
+                Rc::from("__init__"),
+                Value::Builtin(Builtin("BaseException.__init__")),
+            );
         }
         let c = Value::Class(Rc::new(Class {
             name: Rc::from(*name),
@@ -81,13 +125,24 @@ pub fn install(vm: &mut Vm) {
 }
 
 fn kw(kwargs: &[(Rc<str>, Value)], name: &str) -> Option<Value> {
-    kwargs.iter().find(|(k, _)| &**k == name).map(|(_, v)| v.clone())
+    kwargs
+        .iter()
+        .find(|(k, _)| &**k == name)
+        .map(|(_, v)| v.clone())
 }
 
-fn check_kwargs(vm: &Vm, fname: &str, kwargs: &[(Rc<str>, Value)], allowed: &[&str]) -> PyResult<()> {
+fn check_kwargs(
+    vm: &Vm,
+    fname: &str,
+    kwargs: &[(Rc<str>, Value)],
+    allowed: &[&str],
+) -> PyResult<()> {
     for (k, _) in kwargs {
         if !allowed.contains(&&**k) {
-            return vm.err("TypeError", format!("{fname}() got an unexpected keyword argument '{k}'"));
+            return vm.err(
+                "TypeError",
+                format!("{fname}() got an unexpected keyword argument '{k}'"),
+            );
         }
     }
     Ok(())
@@ -96,12 +151,32 @@ fn check_kwargs(vm: &Vm, fname: &str, kwargs: &[(Rc<str>, Value)], allowed: &[&s
 fn arity(vm: &Vm, name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()> {
     if args.len() < min || args.len() > max {
         if min == max {
-            return vm.err("TypeError", format!("{name}() takes exactly {min} argument{} ({} given)", if min == 1 { "" } else { "s" }, args.len()));
+            return vm.err(
+                "TypeError",
+                format!(
+                    "{name}() takes exactly {min} argument{} ({} given)",
+                    if min == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            );
         }
         if args.len() < min {
-            return vm.err("TypeError", format!("{name} expected at least {min} argument{}, got {}", if min == 1 { "" } else { "s" }, args.len()));
+            return vm.err(
+                "TypeError",
+                format!(
+                    "{name} expected at least {min} argument{}, got {}",
+                    if min == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            );
         }
-        return vm.err("TypeError", format!("{name} expected at most {max} arguments, got {}", args.len()));
+        return vm.err(
+            "TypeError",
+            format!(
+                "{name} expected at most {max} arguments, got {}",
+                args.len()
+            ),
+        );
     }
     Ok(())
 }
@@ -110,7 +185,10 @@ fn set_from(items: Vec<Value>, vm: &Vm) -> PyResult<Value> {
     let mut d = Dict::default();
     for x in items {
         if !x.hashable() {
-            return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(&x)));
+            return vm.err(
+                "TypeError",
+                format!("unhashable type: '{}'", vm.type_name(&x)),
+            );
         }
         d.insert(Key(x), Value::None);
     }
@@ -124,9 +202,13 @@ pub fn seq_item(s: &Value, i: usize) -> Option<Value> {
         Value::Tuple(t) => t.get(i).cloned(),
         Value::Str(st) => {
             if st.is_ascii() {
-                st.as_bytes().get(i).map(|b| Value::str(std::str::from_utf8(&[*b]).unwrap_or("")))
+                st.as_bytes()
+                    .get(i)
+                    .map(|b| Value::str(std::str::from_utf8(&[*b]).unwrap_or("")))
             } else {
-                st.chars().nth(i).map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
+                st.chars()
+                    .nth(i)
+                    .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
             }
         }
         _ => None,
@@ -137,13 +219,27 @@ fn int_of(vm: &Vm, v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::Big(_) => vm.err("OverflowError", "Python int too large to convert to C ssize_t"),
-        _ => vm.err("TypeError", format!("'{}' object cannot be interpreted as an integer", vm.type_name(v))),
+        Value::Big(_) => vm.err(
+            "OverflowError",
+            "Python int too large to convert to C ssize_t",
+        ),
+        _ => vm.err(
+            "TypeError",
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            ),
+        ),
     }
 }
 
 /// Stable merge sort with fallible comparisons through the VM.
-fn sort_values(vm: &mut Vm, items: Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<Vec<Value>> {
+fn sort_values(
+    vm: &mut Vm,
+    items: Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<Vec<Value>> {
     let keys = match key {
         Some(k) if !matches!(k, Value::None) => {
             let mut ks = Vec::with_capacity(items.len());
@@ -198,9 +294,18 @@ fn sort_values(vm: &mut Vm, items: Vec<Value>, key: Option<&Value>, reverse: boo
     Ok(idx.into_iter().map(|i| items[i].clone()).collect())
 }
 
-fn minmax(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]) -> PyResult<Value> {
+fn minmax(
+    vm: &mut Vm,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: &[(Rc<str>, Value)],
+) -> PyResult<Value> {
     check_kwargs(vm, name, kwargs, &["key", "default"])?;
-    let items = if args.len() == 1 { vm.collect(&args[0])? } else { args };
+    let items = if args.len() == 1 {
+        vm.collect(&args[0])?
+    } else {
+        args
+    };
     if items.is_empty() {
         return match kw(kwargs, "default") {
             Some(d) => Ok(d),
@@ -218,7 +323,11 @@ fn minmax(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]
             Some(f) => vm.call_sync(f, vec![it.clone()], vec![])?,
             None => it.clone(),
         };
-        let better = if name == "min" { vm.less(CmpOp::Lt, &k, &best_k)? } else { vm.less(CmpOp::Gt, &k, &best_k)? };
+        let better = if name == "min" {
+            vm.less(CmpOp::Lt, &k, &best_k)?
+        } else {
+            vm.less(CmpOp::Gt, &k, &best_k)?
+        };
         if better {
             best = it;
             best_k = k;
@@ -234,10 +343,22 @@ fn parse_int(vm: &Vm, s: &str, base: u32) -> PyResult<Value> {
         Some(d) => (true, d.to_string()),
         None => (false, clean.strip_prefix('+').unwrap_or(&clean).to_string()),
     };
-    let digits = if base == 16 { digits.trim_start_matches("0x").to_string() } else { digits };
+    let digits = if base == 16 {
+        digits.trim_start_matches("0x").to_string()
+    } else {
+        digits
+    };
     match num_bigint::BigInt::parse_bytes(digits.as_bytes(), base) {
-        Some(b) if !digits.is_empty() && !t.starts_with('_') => Ok(num::norm(if neg { -b } else { b })),
-        _ => vm.err("ValueError", format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s))),
+        Some(b) if !digits.is_empty() && !t.starts_with('_') => {
+            Ok(num::norm(if neg { -b } else { b }))
+        }
+        _ => vm.err(
+            "ValueError",
+            format!(
+                "invalid literal for int() with base {base}: {}",
+                super::format::str_repr(s)
+            ),
+        ),
     }
 }
 
@@ -268,16 +389,39 @@ fn type_matches(vm: &Vm, v: &Value, t: &Value) -> PyResult<bool> {
             "type" => matches!(v, Value::Class(_)),
             _ => false,
         },
-        _ => return vm.err("TypeError", "isinstance() arg 2 must be a type, a tuple of types, or a union"),
+        _ => {
+            return vm.err(
+                "TypeError",
+                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+            )
+        }
     })
 }
 
 /// Call a builtin function by name.
-pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult<Value> {
+pub fn call_builtin(
+    vm: &mut Vm,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Vec<(Rc<str>, Value)>,
+) -> PyResult<Value> {
     if let Some(rest) = name.strip_prefix("mod:") {
         return super::modules::call(vm, rest, args, kwargs);
     }
-    if !matches!(name, "print" | "sorted" | "min" | "max" | "enumerate" | "int" | "round" | "sum" | "dict" | "BaseException.__init__") && !kwargs.is_empty() {
+    if !matches!(
+        name,
+        "print"
+            | "sorted"
+            | "min"
+            | "max"
+            | "enumerate"
+            | "int"
+            | "round"
+            | "sum"
+            | "dict"
+            | "BaseException.__init__"
+    ) && !kwargs.is_empty()
+    {
         return vm.err("TypeError", format!("{name}() takes no keyword arguments"));
     }
     let a0 = args.first().cloned().unwrap_or_default();
@@ -297,7 +441,7 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                 if i > 0 {
                     line.push_str(&sep);
                 }
-                line.push_str(&vm.to_str(a)?);
+                line.push_str(&vm.py_str(a)?);
             }
             line.push_str(&end);
             if vm.out.len() + line.len() > 64 << 20 {
@@ -308,7 +452,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
         }
         "BaseException.__init__" => {
             if let Value::Instance(i) = &a0 {
-                i.attrs.borrow_mut().insert(Rc::from("args"), Value::tuple(args[1..].to_vec()));
+                i.attrs
+                    .borrow_mut()
+                    .insert(Rc::from("args"), Value::tuple(args[1..].to_vec()));
             }
             Value::None
         }
@@ -324,12 +470,20 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                     let f = vm.get_attr(&a0, "__len__")?;
                     return vm.call_sync(&f, vec![], vec![]);
                 }
-                _ => return vm.err("TypeError", format!("object of type '{}' has no len()", vm.type_name(&a0))),
+                _ => {
+                    return vm.err(
+                        "TypeError",
+                        format!("object of type '{}' has no len()", vm.type_name(&a0)),
+                    )
+                }
             })
         }
         "range" => {
             arity(vm, "range", &args, 1, 3)?;
-            let ints: Vec<i64> = args.iter().map(|a| int_of(vm, a)).collect::<PyResult<_>>()?;
+            let ints: Vec<i64> = args
+                .iter()
+                .map(|a| int_of(vm, a))
+                .collect::<PyResult<_>>()?;
             let (s, e, st) = match ints.len() {
                 1 => (0, ints[0], 1),
                 2 => (ints[0], ints[1], 1),
@@ -342,7 +496,7 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
         }
         "str" => match args.len() {
             0 => Value::str(""),
-            _ => Value::str(&vm.to_str(&a0)?),
+            _ => Value::str(&vm.py_str(&a0)?),
         },
         "repr" => Value::str(&vm.repr(&a0)?),
         "int" => {
@@ -384,25 +538,62 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                     "inf" | "+inf" | "infinity" => Some(f64::INFINITY),
                     "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
                     "nan" | "+nan" | "-nan" => Some(f64::NAN),
-                    _ if t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '-' | '+' | '_')) => t.replace('_', "").parse().ok(),
+                    _ if t.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '.' | 'e' | '-' | '+' | '_')
+                    }) =>
+                    {
+                        t.replace('_', "").parse().ok()
+                    }
                     _ => None,
                 };
                 match f {
                     Some(f) => Value::Float(f),
-                    None => return vm.err("ValueError", format!("could not convert string to float: {}", super::format::str_repr(s))),
+                    None => {
+                        return vm.err(
+                            "ValueError",
+                            format!(
+                                "could not convert string to float: {}",
+                                super::format::str_repr(s)
+                            ),
+                        )
+                    }
                 }
             }
             Value::None if args.is_empty() => Value::Float(0.0),
             _ => match to_f64(&a0) {
                 Some(f) => Value::Float(f),
-                None => return vm.err("TypeError", format!("float() argument must be a string or a real number, not '{}'", vm.type_name(&a0))),
+                None => {
+                    return vm.err(
+                        "TypeError",
+                        format!(
+                            "float() argument must be a string or a real number, not '{}'",
+                            vm.type_name(&a0)
+                        ),
+                    )
+                }
             },
         },
-        "bool" => Value::Bool(if args.is_empty() { false } else { vm.truthy(&a0)? }),
-        "list" => Value::list(if args.is_empty() { vec![] } else { vm.collect(&a0)? }),
-        "tuple" => Value::tuple(if args.is_empty() { vec![] } else { vm.collect(&a0)? }),
+        "bool" => Value::Bool(if args.is_empty() {
+            false
+        } else {
+            vm.truthy(&a0)?
+        }),
+        "list" => Value::list(if args.is_empty() {
+            vec![]
+        } else {
+            vm.collect(&a0)?
+        }),
+        "tuple" => Value::tuple(if args.is_empty() {
+            vec![]
+        } else {
+            vm.collect(&a0)?
+        }),
         "set" | "frozenset" => {
-            let items = if args.is_empty() { vec![] } else { vm.collect(&a0)? };
+            let items = if args.is_empty() {
+                vec![]
+            } else {
+                vm.collect(&a0)?
+            };
             set_from(items, vm)?
         }
         "dict" => {
@@ -424,7 +615,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             Value::Dict(Rc::new(RefCell::new(d)))
         }
         "sum" => {
-            let mut acc = kw(&kwargs, "start").or_else(|| args.get(1).cloned()).unwrap_or(Value::Int(0));
+            let mut acc = kw(&kwargs, "start")
+                .or_else(|| args.get(1).cloned())
+                .unwrap_or(Value::Int(0));
             for x in vm.collect(&a0)? {
                 acc = vm.binop(super::ir::BinOp::Add, acc, x, false)?;
             }
@@ -442,9 +635,16 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
         }
         "reversed" => {
             let mut items = match &a0 {
-                Value::Range(_) | Value::List(_) | Value::Tuple(_) | Value::Str(_) => vm.collect(&a0)?,
+                Value::Range(_) | Value::List(_) | Value::Tuple(_) | Value::Str(_) => {
+                    vm.collect(&a0)?
+                }
                 Value::Dict(_) => vm.collect(&a0)?,
-                _ => return vm.err("TypeError", format!("'{}' object is not reversible", vm.type_name(&a0))),
+                _ => {
+                    return vm.err(
+                        "TypeError",
+                        format!("'{}' object is not reversible", vm.type_name(&a0)),
+                    )
+                }
             };
             items.reverse();
             Value::Iter(Rc::new(RefCell::new(IterState::Vals(items.into_iter()))))
@@ -455,7 +655,11 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                 None => 0,
             };
             let items = vm.collect(&a0)?;
-            let v: Vec<Value> = items.into_iter().enumerate().map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x])).collect();
+            let v: Vec<Value> = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x]))
+                .collect();
             Value::Iter(Rc::new(RefCell::new(IterState::Vals(v.into_iter()))))
         }
         "zip" => {
@@ -464,7 +668,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                 cols.push(vm.collect(a)?);
             }
             let n = cols.iter().map(|c| c.len()).min().unwrap_or(0);
-            let v: Vec<Value> = (0..n).map(|i| Value::tuple(cols.iter().map(|c| c[i].clone()).collect())).collect();
+            let v: Vec<Value> = (0..n)
+                .map(|i| Value::tuple(cols.iter().map(|c| c[i].clone()).collect()))
+                .collect();
             Value::Iter(Rc::new(RefCell::new(IterState::Vals(v.into_iter()))))
         }
         "map" => {
@@ -483,7 +689,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
         "filter" => {
             let mut out = vec![];
             for x in vm.collect(args.get(1).unwrap_or(&Value::None))? {
-                let keep = if matches!(a0, Value::None) { vm.truthy(&x)? } else {
+                let keep = if matches!(a0, Value::None) {
+                    vm.truthy(&x)?
+                } else {
                     let r = vm.call_sync(&a0, vec![x.clone()], vec![])?;
                     vm.truthy(&r)?
                 };
@@ -501,17 +709,35 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             Value::Bool(b) => Value::Int(*b as i64),
             Value::Big(b) => num::norm(num_bigint::BigInt::from(b.magnitude().clone())),
             Value::Float(f) => Value::Float(f.abs()),
-            _ => return vm.err("TypeError", format!("bad operand type for abs(): '{}'", vm.type_name(&a0))),
+            _ => {
+                return vm.err(
+                    "TypeError",
+                    format!("bad operand type for abs(): '{}'", vm.type_name(&a0)),
+                )
+            }
         },
         "round" => {
-            let nd = kw(&kwargs, "ndigits").or_else(|| args.get(1).cloned()).filter(|v| !matches!(v, Value::None));
+            let nd = kw(&kwargs, "ndigits")
+                .or_else(|| args.get(1).cloned())
+                .filter(|v| !matches!(v, Value::None));
             match (&a0, nd) {
                 (Value::Float(f), None) => {
                     if !f.is_finite() {
-                        return vm.err(if f.is_nan() { "ValueError" } else { "OverflowError" }, "cannot convert float to integer");
+                        return vm.err(
+                            if f.is_nan() {
+                                "ValueError"
+                            } else {
+                                "OverflowError"
+                            },
+                            "cannot convert float to integer",
+                        );
                     }
                     let r = f.round();
-                    let r = if (f - f.trunc()).abs() == 0.5 { 2.0 * (f / 2.0).round() } else { r };
+                    let r = if (f - f.trunc()).abs() == 0.5 {
+                        2.0 * (f / 2.0).round()
+                    } else {
+                        r
+                    };
                     Value::Int(r as i64)
                 }
                 (Value::Float(f), Some(n)) => {
@@ -524,7 +750,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                         Value::Float((f / p).round() * p)
                     }
                 }
-                (Value::Int(_) | Value::Bool(_) | Value::Big(_), None) => Value::Int(int_of(vm, &a0).unwrap_or(0)),
+                (Value::Int(_) | Value::Bool(_) | Value::Big(_), None) => {
+                    Value::Int(int_of(vm, &a0).unwrap_or(0))
+                }
                 (Value::Int(i), Some(n)) => {
                     let n = int_of(vm, &n)?;
                     if n >= 0 {
@@ -535,7 +763,12 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
                         Value::Int(q * p)
                     }
                 }
-                _ => return vm.err("TypeError", format!("type {} doesn't define __round__ method", vm.type_name(&a0))),
+                _ => {
+                    return vm.err(
+                        "TypeError",
+                        format!("type {} doesn't define __round__ method", vm.type_name(&a0)),
+                    )
+                }
             }
         }
         "any" | "all" => {
@@ -556,7 +789,9 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             arity(vm, "issubclass", &args, 2, 2)?;
             Value::Bool(match (&a0, &args[1]) {
                 (Value::Class(a), Value::Class(b)) => a.is_subclass(b),
-                (Value::Class(a), Value::Tuple(ts)) => ts.iter().any(|t| matches!(t, Value::Class(b) if a.is_subclass(b))),
+                (Value::Class(a), Value::Tuple(ts)) => ts
+                    .iter()
+                    .any(|t| matches!(t, Value::Class(b) if a.is_subclass(b))),
                 (x, y) => x.py_eq_simple(y),
             })
         }
@@ -576,7 +811,7 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             _ => Value::Builtin(Builtin("object")),
         },
         "hasattr" => {
-            let n = vm.to_str(args.get(1).unwrap_or(&Value::None))?;
+            let n = vm.py_str(args.get(1).unwrap_or(&Value::None))?;
             match vm.get_attr(&a0, &n) {
                 Ok(_) => Value::Bool(true),
                 Err(e) if vm.is_exc(&e, "AttributeError") => Value::Bool(false),
@@ -584,7 +819,7 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             }
         }
         "getattr" => {
-            let n = vm.to_str(args.get(1).unwrap_or(&Value::None))?;
+            let n = vm.py_str(args.get(1).unwrap_or(&Value::None))?;
             match vm.get_attr(&a0, &n) {
                 Ok(v) => v,
                 Err(e) if vm.is_exc(&e, "AttributeError") && args.len() > 2 => args[2].clone(),
@@ -592,9 +827,12 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             }
         }
         "setattr" => {
-            let n = vm.to_str(args.get(1).unwrap_or(&Value::None))?;
+            let n = vm.py_str(args.get(1).unwrap_or(&Value::None))?;
             if let Value::Instance(i) = &a0 {
-                i.attrs.borrow_mut().insert(Rc::from(n.as_str()), args.get(2).cloned().unwrap_or_default());
+                i.attrs.borrow_mut().insert(
+                    Rc::from(n.as_str()),
+                    args.get(2).cloned().unwrap_or_default(),
+                );
             }
             Value::None
         }
@@ -621,16 +859,29 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             None => return vm.err("ValueError", "chr() arg not in range(0x110000)"),
         },
         "ord" => match &a0 {
-            Value::Str(s) if s.chars().count() == 1 => Value::Int(s.chars().next().map_or(0, |c| c as i64)),
+            Value::Str(s) if s.chars().count() == 1 => {
+                Value::Int(s.chars().next().map_or(0, |c| c as i64))
+            }
             _ => return vm.err("TypeError", "ord() expected a character"),
         },
         "hex" | "bin" => {
             let b = to_big(&a0).unwrap_or_default();
             let (p, r) = if name == "hex" { ("0x", 16) } else { ("0b", 2) };
             let neg = b.sign() == num_bigint::Sign::Minus;
-            Value::str(&format!("{}{p}{}", if neg { "-" } else { "" }, b.magnitude().to_str_radix(r)))
+            Value::str(&format!(
+                "{}{p}{}",
+                if neg { "-" } else { "" },
+                b.magnitude().to_str_radix(r)
+            ))
         }
-        "callable" => Value::Bool(matches!(a0, Value::Func(_) | Value::Builtin(_) | Value::BuiltinMethod(_) | Value::Method(_) | Value::Class(_))),
+        "callable" => Value::Bool(matches!(
+            a0,
+            Value::Func(_)
+                | Value::Builtin(_)
+                | Value::BuiltinMethod(_)
+                | Value::Method(_)
+                | Value::Class(_)
+        )),
         "format" => {
             let spec = match args.get(1) {
                 Some(Value::Str(s)) => s.to_string(),
@@ -638,15 +889,34 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             };
             Value::str(&format_spec(vm, &a0, &spec)?)
         }
-        "hash" => match &a0 {
-            Value::Int(i) => Value::Int(if *i == -1 { -2 } else { *i }),
-            Value::Bool(b) => Value::Int(*b as i64),
-            _ if a0.hashable() => return vm.err("TypeError", "hash() of non-int values is process-dependent in CPython and not supported"),
-            _ => return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(&a0))),
-        },
+        "hash" => {
+            match &a0 {
+                Value::Int(i) => Value::Int(if *i == -1 { -2 } else { *i }),
+                Value::Bool(b) => Value::Int(*b as i64),
+                _ if a0.hashable() => return vm.err(
+                    "TypeError",
+                    "hash() of non-int values is process-dependent in CPython and not supported",
+                ),
+                _ => {
+                    return vm.err(
+                        "TypeError",
+                        format!("unhashable type: '{}'", vm.type_name(&a0)),
+                    )
+                }
+            }
+        }
         "object" => {
-            let cls = Rc::new(Class { name: Rc::from("object"), base: None, attrs: RefCell::new(Attrs::default()), builtin: true });
-            Value::Instance(Rc::new(Instance { class: cls, attrs: RefCell::new(Attrs::default()), exc: RefCell::new(ExcInfo::default()) }))
+            let cls = Rc::new(Class {
+                name: Rc::from("object"),
+                base: None,
+                attrs: RefCell::new(Attrs::default()),
+                builtin: true,
+            });
+            Value::Instance(Rc::new(Instance {
+                class: cls,
+                attrs: RefCell::new(Attrs::default()),
+                exc: RefCell::new(ExcInfo::default()),
+            }))
         }
         "super" => {
             let (Value::Class(cls), obj) = (&a0, args.get(1).cloned().unwrap_or_default()) else {
@@ -663,16 +933,24 @@ pub fn call_builtin(vm: &mut Vm, name: &str, args: Vec<Value>, kwargs: Vec<(Rc<s
             for k in chain.iter().rev() {
                 for (n, v) in k.attrs.borrow().iter() {
                     let bound = match v {
-                        Value::Func(_) | Value::Builtin(_) => Value::Method(Rc::new((obj.clone(), v.clone()))),
+                        Value::Func(_) | Value::Builtin(_) => {
+                            Value::Method(Rc::new((obj.clone(), v.clone())))
+                        }
                         other => other.clone(),
                     };
                     attrs.insert(n.clone(), bound);
                 }
             }
             if !attrs.contains_key("__init__") {
-                attrs.insert(Rc::from("__init__"), Value::Builtin(Builtin("object.__init__")));
+                attrs.insert(
+                    Rc::from("__init__"),
+                    Value::Builtin(Builtin("object.__init__")),
+                );
             }
-            Value::Module(Rc::new(ModuleObj { name: Rc::from("super"), attrs: RefCell::new(attrs) }))
+            Value::Module(Rc::new(ModuleObj {
+                name: Rc::from("super"),
+                attrs: RefCell::new(attrs),
+            }))
         }
         "object.__init__" => Value::None,
         "NoneType" => Value::None,
@@ -684,8 +962,21 @@ fn norm_index(vm: &Vm, i: &Value, len: usize, what: &str) -> PyResult<usize> {
     let k = match i {
         Value::Int(k) => *k,
         Value::Bool(b) => *b as i64,
-        Value::Big(_) => return vm.err("IndexError", format!("cannot fit 'int' into an index-sized integer")),
-        _ => return vm.err("TypeError", format!("{what} indices must be integers or slices, not {}", vm.type_name(i))),
+        Value::Big(_) => {
+            return vm.err(
+                "IndexError",
+                "cannot fit 'int' into an index-sized integer".to_string(),
+            )
+        }
+        _ => {
+            return vm.err(
+                "TypeError",
+                format!(
+                    "{what} indices must be integers or slices, not {}",
+                    vm.type_name(i)
+                ),
+            )
+        }
     };
     let n = len as i64;
     let k = if k < 0 { k + n } else { k };
@@ -702,7 +993,10 @@ fn slice_indices(vm: &Vm, s: &[Value; 3], len: usize) -> PyResult<Vec<usize>> {
             Value::None => Ok(None),
             Value::Int(i) => Ok(Some(*i)),
             Value::Bool(b) => Ok(Some(*b as i64)),
-            _ => vm.err("TypeError", "slice indices must be integers or None or have an __index__ method"),
+            _ => vm.err(
+                "TypeError",
+                "slice indices must be integers or None or have an __index__ method",
+            ),
         }
     };
     let step = get(&s[2])?.unwrap_or(1);
@@ -711,12 +1005,24 @@ fn slice_indices(vm: &Vm, s: &[Value; 3], len: usize) -> PyResult<Vec<usize>> {
     }
     let clamp = |v: i64, lo: i64, hi: i64| v.max(lo).min(hi);
     let (start, stop) = if step > 0 {
-        let st = get(&s[0])?.map(|v| if v < 0 { v + n } else { v }).map(|v| clamp(v, 0, n)).unwrap_or(0);
-        let sp = get(&s[1])?.map(|v| if v < 0 { v + n } else { v }).map(|v| clamp(v, 0, n)).unwrap_or(n);
+        let st = get(&s[0])?
+            .map(|v| if v < 0 { v + n } else { v })
+            .map(|v| clamp(v, 0, n))
+            .unwrap_or(0);
+        let sp = get(&s[1])?
+            .map(|v| if v < 0 { v + n } else { v })
+            .map(|v| clamp(v, 0, n))
+            .unwrap_or(n);
         (st, sp)
     } else {
-        let st = get(&s[0])?.map(|v| if v < 0 { v + n } else { v }).map(|v| clamp(v, -1, n - 1)).unwrap_or(n - 1);
-        let sp = get(&s[1])?.map(|v| if v < 0 { v + n } else { v }).map(|v| clamp(v, -1, n - 1)).unwrap_or(-1);
+        let st = get(&s[0])?
+            .map(|v| if v < 0 { v + n } else { v })
+            .map(|v| clamp(v, -1, n - 1))
+            .unwrap_or(n - 1);
+        let sp = get(&s[1])?
+            .map(|v| if v < 0 { v + n } else { v })
+            .map(|v| clamp(v, -1, n - 1))
+            .unwrap_or(-1);
         (st, sp)
     };
     let mut out = vec![];
@@ -738,12 +1044,16 @@ pub fn getitem(vm: &mut Vm, o: &Value, i: &Value) -> PyResult<Value> {
         }
         (Value::Tuple(t), Value::Slice(s)) => {
             let idx = slice_indices(vm, s, t.len())?;
-            Ok(Value::tuple(idx.into_iter().map(|k| t[k].clone()).collect()))
+            Ok(Value::tuple(
+                idx.into_iter().map(|k| t[k].clone()).collect(),
+            ))
         }
         (Value::Str(st), Value::Slice(s)) => {
             let chars: Vec<char> = st.chars().collect();
             let idx = slice_indices(vm, s, chars.len())?;
-            Ok(Value::str(&idx.into_iter().map(|k| chars[k]).collect::<String>()))
+            Ok(Value::str(
+                &idx.into_iter().map(|k| chars[k]).collect::<String>(),
+            ))
         }
         (Value::List(l), _) => {
             let l = l.borrow();
@@ -766,19 +1076,28 @@ pub fn getitem(vm: &mut Vm, o: &Value, i: &Value) -> PyResult<Value> {
         }
         (Value::Dict(d), _) => {
             if !i.hashable() {
-                return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(i)));
+                return vm.err(
+                    "TypeError",
+                    format!("unhashable type: '{}'", vm.type_name(i)),
+                );
             }
             let v = d.borrow().get(&Key(i.clone())).cloned();
             match v {
                 Some(v) => Ok(v),
-                None => Err(new_instance_with_args(vm.class("KeyError"), vec![i.clone()])),
+                None => Err(new_instance_with_args(
+                    vm.class("KeyError"),
+                    vec![i.clone()],
+                )),
             }
         }
         (Value::Instance(inst), _) if inst.class.lookup("__getitem__").is_some() => {
             let f = vm.get_attr(o, "__getitem__")?;
             vm.call_sync(&f, vec![i.clone()], vec![])
         }
-        _ => vm.err("TypeError", format!("'{}' object is not subscriptable", vm.type_name(o))),
+        _ => vm.err(
+            "TypeError",
+            format!("'{}' object is not subscriptable", vm.type_name(o)),
+        ),
     }
 }
 
@@ -801,7 +1120,14 @@ pub fn setitem(vm: &mut Vm, o: &Value, i: Value, v: Value) -> PyResult<()> {
                     return Ok(());
                 }
                 if idx.len() != items.len() {
-                    return vm.err("ValueError", format!("attempt to assign sequence of size {} to extended slice of size {}", items.len(), idx.len()));
+                    return vm.err(
+                        "ValueError",
+                        format!(
+                            "attempt to assign sequence of size {} to extended slice of size {}",
+                            items.len(),
+                            idx.len()
+                        ),
+                    );
                 }
                 let mut l = l.borrow_mut();
                 for (k, x) in idx.into_iter().zip(items) {
@@ -816,7 +1142,10 @@ pub fn setitem(vm: &mut Vm, o: &Value, i: Value, v: Value) -> PyResult<()> {
         }
         Value::Dict(d) => {
             if !i.hashable() {
-                return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(&i)));
+                return vm.err(
+                    "TypeError",
+                    format!("unhashable type: '{}'", vm.type_name(&i)),
+                );
             }
             d.borrow_mut().insert(Key(i), v);
             Ok(())
@@ -826,7 +1155,13 @@ pub fn setitem(vm: &mut Vm, o: &Value, i: Value, v: Value) -> PyResult<()> {
             vm.call_sync(&f, vec![i, v], vec![])?;
             Ok(())
         }
-        _ => vm.err("TypeError", format!("'{}' object does not support item assignment", vm.type_name(o))),
+        _ => vm.err(
+            "TypeError",
+            format!(
+                "'{}' object does not support item assignment",
+                vm.type_name(o)
+            ),
+        ),
     }
 }
 
@@ -853,24 +1188,89 @@ pub fn delitem(vm: &mut Vm, o: &Value, i: &Value) -> PyResult<()> {
             let removed = d.borrow_mut().shift_remove(&Key(i.clone()));
             match removed {
                 Some(_) => Ok(()),
-                None => Err(new_instance_with_args(vm.class("KeyError"), vec![i.clone()])),
+                None => Err(new_instance_with_args(
+                    vm.class("KeyError"),
+                    vec![i.clone()],
+                )),
             }
         }
-        _ => vm.err("TypeError", format!("'{}' object doesn't support item deletion", vm.type_name(o))),
+        _ => vm.err(
+            "TypeError",
+            format!("'{}' object doesn't support item deletion", vm.type_name(o)),
+        ),
     }
 }
 
 const STR_METHODS: &[&str] = &[
-    "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith", "endswith", "find",
-    "rfind", "index", "count", "format", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "title",
-    "capitalize", "center", "ljust", "rjust", "zfill", "partition", "rpartition", "splitlines", "swapcase", "isnumeric",
-    "isdecimal", "isidentifier", "removeprefix", "removesuffix",
+    "upper",
+    "lower",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "split",
+    "rsplit",
+    "join",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "index",
+    "count",
+    "format",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "title",
+    "capitalize",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "partition",
+    "rpartition",
+    "splitlines",
+    "swapcase",
+    "isnumeric",
+    "isdecimal",
+    "isidentifier",
+    "removeprefix",
+    "removesuffix",
 ];
-const LIST_METHODS: &[&str] = &["append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "clear", "copy"];
-const DICT_METHODS: &[&str] = &["get", "items", "keys", "values", "pop", "setdefault", "update", "clear", "copy", "popitem"];
+const LIST_METHODS: &[&str] = &[
+    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "clear",
+    "copy",
+];
+const DICT_METHODS: &[&str] = &[
+    "get",
+    "items",
+    "keys",
+    "values",
+    "pop",
+    "setdefault",
+    "update",
+    "clear",
+    "copy",
+    "popitem",
+];
 const SET_METHODS: &[&str] = &[
-    "add", "remove", "discard", "pop", "union", "intersection", "difference", "issubset", "issuperset", "update", "clear",
-    "copy", "symmetric_difference", "isdisjoint",
+    "add",
+    "remove",
+    "discard",
+    "pop",
+    "union",
+    "intersection",
+    "difference",
+    "issubset",
+    "issuperset",
+    "update",
+    "clear",
+    "copy",
+    "symmetric_difference",
+    "isdisjoint",
 ];
 
 /// Attribute of a builtin value (methods are returned bound, for calling later).
@@ -896,7 +1296,10 @@ pub fn builtin_attr(vm: &mut Vm, o: &Value, name: &str) -> PyResult<Value> {
                 "start" => Ok(Value::Int(r.0)),
                 "stop" => Ok(Value::Int(r.1)),
                 "step" => Ok(Value::Int(r.2)),
-                _ => vm.err("AttributeError", format!("'range' object has no attribute '{name}'")),
+                _ => vm.err(
+                    "AttributeError",
+                    format!("'range' object has no attribute '{name}'"),
+                ),
             }
         }
         Value::Builtin(Builtin(t)) if *t == "dict" && name == "fromkeys" => true,
@@ -907,14 +1310,23 @@ pub fn builtin_attr(vm: &mut Vm, o: &Value, name: &str) -> PyResult<Value> {
         return Ok(Value::BuiltinMethod(Rc::new((o.clone(), Rc::from(name)))));
     }
     let tn = vm.type_name(o);
-    vm.err("AttributeError", format!("'{tn}' object has no attribute '{name}'"))
+    vm.err(
+        "AttributeError",
+        format!("'{tn}' object has no attribute '{name}'"),
+    )
 }
 
 fn str_arg(vm: &Vm, v: Option<&Value>, what: &str) -> PyResult<Rc<str>> {
     match v {
         Some(Value::Str(s)) => Ok(s.clone()),
-        Some(o) => vm.err("TypeError", format!("{what} arg must be None or str, not {}", vm.type_name(o))),
-        None => vm.err("TypeError", format!("{what}() takes at least 1 argument (0 given)")),
+        Some(o) => vm.err(
+            "TypeError",
+            format!("{what} arg must be None or str, not {}", vm.type_name(o)),
+        ),
+        None => vm.err(
+            "TypeError",
+            format!("{what}() takes at least 1 argument (0 given)"),
+        ),
     }
 }
 
@@ -955,7 +1367,8 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                     let len = l.borrow().len() as i64;
                     let i = int_of(vm, &a0.unwrap_or_default())?;
                     let i = if i < 0 { (i + len).max(0) } else { i.min(len) };
-                    l.borrow_mut().insert(i as usize, args.get(1).cloned().unwrap_or_default());
+                    l.borrow_mut()
+                        .insert(i as usize, args.get(1).cloned().unwrap_or_default());
                     Value::None
                 }
                 "remove" | "index" => {
@@ -1005,16 +1418,27 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
             let key = |vm: &Vm, v: Option<Value>| -> PyResult<Key> {
                 let v = v.unwrap_or_default();
                 if !v.hashable() {
-                    return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(&v)));
+                    return vm.err(
+                        "TypeError",
+                        format!("unhashable type: '{}'", vm.type_name(&v)),
+                    );
                 }
                 Ok(Key(v))
             };
             Ok(match name {
                 "get" => {
                     let k = key(vm, a0)?;
-                    d.borrow().get(&k).cloned().unwrap_or_else(|| args.get(1).cloned().unwrap_or_default())
+                    d.borrow()
+                        .get(&k)
+                        .cloned()
+                        .unwrap_or_else(|| args.get(1).cloned().unwrap_or_default())
                 }
-                "items" => Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()])).collect()),
+                "items" => Value::list(
+                    d.borrow()
+                        .iter()
+                        .map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()]))
+                        .collect(),
+                ),
                 "keys" => Value::list(d.borrow().keys().map(|k| k.0.clone()).collect()),
                 "values" => Value::list(d.borrow().values().cloned().collect()),
                 "pop" => {
@@ -1023,7 +1447,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                     match (r, args.get(1)) {
                         (Some(v), _) => v,
                         (None, Some(dflt)) => dflt.clone(),
-                        (None, None) => return Err(new_instance_with_args(vm.class("KeyError"), vec![k.0])),
+                        (None, None) => {
+                            return Err(new_instance_with_args(vm.class("KeyError"), vec![k.0]))
+                        }
                     }
                 }
                 "setdefault" => {
@@ -1067,11 +1493,16 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 "add" | "discard" | "remove" => {
                     let x = a0.unwrap_or_default();
                     if !x.hashable() {
-                        return vm.err("TypeError", format!("unhashable type: '{}'", vm.type_name(&x)));
+                        return vm.err(
+                            "TypeError",
+                            format!("unhashable type: '{}'", vm.type_name(&x)),
+                        );
                     }
                     if name == "add" {
                         s.borrow_mut().insert(Key(x), Value::None);
-                    } else if s.borrow_mut().shift_remove(&Key(x.clone())).is_none() && name == "remove" {
+                    } else if s.borrow_mut().shift_remove(&Key(x.clone())).is_none()
+                        && name == "remove"
+                    {
                         return Err(new_instance_with_args(vm.class("KeyError"), vec![x]));
                     }
                     Value::None
@@ -1105,10 +1536,17 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                         let other = set_from(vm.collect(a)?, vm)?;
                         cur = match name {
                             "union" => vm.binop(super::ir::BinOp::BitOr, cur, other, false)?,
-                            "intersection" => vm.binop(super::ir::BinOp::BitAnd, cur, other, false)?,
+                            "intersection" => {
+                                vm.binop(super::ir::BinOp::BitAnd, cur, other, false)?
+                            }
                             "difference" => vm.binop(super::ir::BinOp::Sub, cur, other, false)?,
                             _ => {
-                                let a = vm.binop(super::ir::BinOp::Sub, cur.clone(), other.clone(), false)?;
+                                let a = vm.binop(
+                                    super::ir::BinOp::Sub,
+                                    cur.clone(),
+                                    other.clone(),
+                                    false,
+                                )?;
                                 let b = vm.binop(super::ir::BinOp::Sub, other, cur, false)?;
                                 vm.binop(super::ir::BinOp::BitOr, a, b, false)?
                             }
@@ -1117,7 +1555,8 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                     cur
                 }
                 "issubset" | "issuperset" | "isdisjoint" => {
-                    let Value::Set(other) = set_from(vm.collect(&a0.unwrap_or_default())?, vm)? else {
+                    let Value::Set(other) = set_from(vm.collect(&a0.unwrap_or_default())?, vm)?
+                    else {
                         return Ok(Value::None);
                     };
                     let (a, b) = (s.borrow(), other.borrow());
@@ -1149,7 +1588,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
             }
         }
         Value::Float(f) if name == "is_integer" => Ok(Value::Bool(f.fract() == 0.0)),
-        Value::Int(i) if name == "bit_length" => Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)),
+        Value::Int(i) if name == "bit_length" => {
+            Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64))
+        }
         Value::Builtin(Builtin("str")) if name == "join" => {
             let sep = a0.unwrap_or_default();
             call_method(vm, &sep, "join", args[1..].to_vec())
@@ -1173,7 +1614,11 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
 }
 
 /// `list.sort(key=..., reverse=...)`, called with keywords from the VM.
-pub fn list_sort(vm: &mut Vm, l: &Rc<RefCell<Vec<Value>>>, kwargs: &[(Rc<str>, Value)]) -> PyResult<Value> {
+pub fn list_sort(
+    vm: &mut Vm,
+    l: &Rc<RefCell<Vec<Value>>>,
+    kwargs: &[(Rc<str>, Value)],
+) -> PyResult<Value> {
     check_kwargs(vm, "sort", kwargs, &["key", "reverse"])?;
     let items = l.borrow().clone();
     let rev = match kw(kwargs, "reverse") {
@@ -1196,7 +1641,17 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
     Ok(match name {
         "upper" => Value::str(&s.to_uppercase()),
         "lower" => Value::str(&s.to_lowercase()),
-        "swapcase" => Value::str(&s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().next().unwrap_or(c) } else { c.to_uppercase().next().unwrap_or(c) }).collect::<String>()),
+        "swapcase" => Value::str(
+            &s.chars()
+                .map(|c| {
+                    if c.is_uppercase() {
+                        c.to_lowercase().next().unwrap_or(c)
+                    } else {
+                        c.to_uppercase().next().unwrap_or(c)
+                    }
+                })
+                .collect::<String>(),
+        ),
         "strip" | "lstrip" | "rstrip" => {
             let cs = strip_chars(&a0);
             let pred = |c: char| match &cs {
@@ -1249,14 +1704,24 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
                     if maxsplit < 0 {
                         s.split(&**sep).map(String::from).collect()
                     } else if name == "split" {
-                        s.splitn(maxsplit as usize + 1, &**sep).map(String::from).collect()
+                        s.splitn(maxsplit as usize + 1, &**sep)
+                            .map(String::from)
+                            .collect()
                     } else {
-                        let mut v: Vec<String> = s.rsplitn(maxsplit as usize + 1, &**sep).map(String::from).collect();
+                        let mut v: Vec<String> = s
+                            .rsplitn(maxsplit as usize + 1, &**sep)
+                            .map(String::from)
+                            .collect();
                         v.reverse();
                         v
                     }
                 }
-                Some(o) => return vm.err("TypeError", format!("must be str or None, not {}", vm.type_name(o))),
+                Some(o) => {
+                    return vm.err(
+                        "TypeError",
+                        format!("must be str or None, not {}", vm.type_name(o)),
+                    )
+                }
             };
             Value::list(parts.iter().map(|p| Value::str(p)).collect())
         }
@@ -1271,7 +1736,13 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
                 match it {
                     Value::Str(x) => out.push_str(x),
                     other => {
-                        return vm.err("TypeError", format!("sequence item {i}: expected str instance, {} found", vm.type_name(other)));
+                        return vm.err(
+                            "TypeError",
+                            format!(
+                                "sequence item {i}: expected str instance, {} found",
+                                vm.type_name(other)
+                            ),
+                        );
                     }
                 }
             }
@@ -1301,13 +1772,21 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
             let mut hit = false;
             for p in pats {
                 let p = str_arg(vm, Some(&p), name)?;
-                hit |= if name == "startswith" { s.starts_with(&*p) } else { s.ends_with(&*p) };
+                hit |= if name == "startswith" {
+                    s.starts_with(&*p)
+                } else {
+                    s.ends_with(&*p)
+                };
             }
             Value::Bool(hit)
         }
         "find" | "rfind" | "index" => {
             let p = str_arg(vm, a0.as_ref(), name)?;
-            let r = if name == "rfind" { s.rfind(&*p) } else { s.find(&*p) };
+            let r = if name == "rfind" {
+                s.rfind(&*p)
+            } else {
+                s.find(&*p)
+            };
             match r {
                 Some(b) => Value::Int(s[..b].chars().count() as i64),
                 None if name == "index" => return vm.err("ValueError", "substring not found"),
@@ -1316,16 +1795,31 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
         }
         "count" => {
             let p = str_arg(vm, a0.as_ref(), "count")?;
-            Value::Int(if p.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&*p).count() as i64 })
+            Value::Int(if p.is_empty() {
+                s.chars().count() as i64 + 1
+            } else {
+                s.matches(&*p).count() as i64
+            })
         }
         "format" => Value::str(&str_format(vm, s, &args)?),
-        "isdigit" | "isnumeric" | "isdecimal" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
+        "isdigit" | "isnumeric" | "isdecimal" => {
+            Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+        }
         "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
         "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
         "isspace" => Value::Bool(!s.is_empty() && s.chars().all(char::is_whitespace)),
-        "isupper" => Value::Bool(s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)),
-        "islower" => Value::Bool(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase)),
-        "isidentifier" => Value::Bool(s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && s.chars().all(|c| c.is_alphanumeric() || c == '_')),
+        "isupper" => {
+            Value::Bool(s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase))
+        }
+        "islower" => {
+            Value::Bool(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase))
+        }
+        "isidentifier" => Value::Bool(
+            s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_alphanumeric() || c == '_'),
+        ),
         "title" => {
             let mut out = String::new();
             let mut prev_alpha = false;
@@ -1380,16 +1874,30 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
             if n >= w {
                 Value::Str(s.clone())
             } else {
-                let (sign, rest) = if s.starts_with(['-', '+']) { s.split_at(1) } else { ("", &**s) };
+                let (sign, rest) = if s.starts_with(['-', '+']) {
+                    s.split_at(1)
+                } else {
+                    ("", &**s)
+                };
                 Value::str(&format!("{sign}{}{rest}", "0".repeat(w - n)))
             }
         }
         "partition" | "rpartition" => {
             let p = str_arg(vm, a0.as_ref(), name)?;
-            let r = if name == "partition" { s.find(&*p) } else { s.rfind(&*p) };
+            let r = if name == "partition" {
+                s.find(&*p)
+            } else {
+                s.rfind(&*p)
+            };
             match r {
-                Some(i) => Value::tuple(vec![Value::str(&s[..i]), Value::Str(p.clone()), Value::str(&s[i + p.len()..])]),
-                None if name == "partition" => Value::tuple(vec![Value::Str(s.clone()), Value::str(""), Value::str("")]),
+                Some(i) => Value::tuple(vec![
+                    Value::str(&s[..i]),
+                    Value::Str(p.clone()),
+                    Value::str(&s[i + p.len()..]),
+                ]),
+                None if name == "partition" => {
+                    Value::tuple(vec![Value::Str(s.clone()), Value::str(""), Value::str("")])
+                }
                 None => Value::tuple(vec![Value::str(""), Value::str(""), Value::Str(s.clone())]),
             }
         }
@@ -1444,11 +1952,17 @@ pub fn str_format(vm: &mut Vm, fmt: &str, args: &[Value]) -> PyResult<String> {
                     return vm.err("KeyError", format!("'{field}'"));
                 };
                 let Some(v) = v else {
-                    return vm.err("IndexError", format!("Replacement index {} out of range for positional args tuple", auto.saturating_sub(1)));
+                    return vm.err(
+                        "IndexError",
+                        format!(
+                            "Replacement index {} out of range for positional args tuple",
+                            auto.saturating_sub(1)
+                        ),
+                    );
                 };
                 let v = match conv {
                     Some('r') => Value::str(&vm.repr(&v)?),
-                    Some('s') => Value::str(&vm.to_str(&v)?),
+                    Some('s') => Value::str(&vm.py_str(&v)?),
                     _ => v,
                 };
                 out.push_str(&format_spec(vm, &v, &spec)?);

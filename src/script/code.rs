@@ -126,11 +126,16 @@ pub struct Code {
 impl Code {
     /// Index of a named parameter (positional or keyword-only) in the locals.
     pub fn param_index(&self, name: &str) -> Option<usize> {
-        let pos = self.local_names[..self.nparams].iter().position(|n| &**n == name);
+        let pos = self.local_names[..self.nparams]
+            .iter()
+            .position(|n| &**n == name);
         if pos.is_some() {
             return pos;
         }
         let base = self.nparams + self.varargs as usize;
-        self.kwonly.iter().position(|n| &**n == name).map(|i| base + i)
+        self.kwonly
+            .iter()
+            .position(|n| &**n == name)
+            .map(|i| base + i)
     }
 }

@@ -86,7 +86,12 @@ fn scan_fn(f: &FuncDef) -> Scan {
 fn fn_wants(f: &FuncDef) -> IndexSet<String> {
     let s = scan_fn(f);
     let mut w = IndexSet::new();
-    for n in s.loads.iter().chain(s.child_wants.iter()).chain(s.nonlocals.iter()) {
+    for n in s
+        .loads
+        .iter()
+        .chain(s.child_wants.iter())
+        .chain(s.nonlocals.iter())
+    {
         let local = s.assigned.contains(n) && !s.globals.contains(n) && !s.nonlocals.contains(n);
         if !local && !s.globals.contains(n) {
             w.insert(n.clone());
@@ -103,7 +108,12 @@ fn class_wants(body: &[Stmt]) -> IndexSet<String> {
     for st in body {
         scan_stmt(st, &mut s);
     }
-    let mut w: IndexSet<String> = s.child_wants.iter().filter(|n| *n != "__class__").cloned().collect();
+    let mut w: IndexSet<String> = s
+        .child_wants
+        .iter()
+        .filter(|n| *n != "__class__")
+        .cloned()
+        .collect();
     for n in &s.loads {
         if !s.assigned.contains(n) {
             w.insert(n.clone());
@@ -167,7 +177,12 @@ fn scan_stmt(st: &Stmt, s: &mut Scan) {
             scan_stmts(body, s);
             scan_stmts(orelse, s);
         }
-        StmtKind::For { target, iter, body, orelse } => {
+        StmtKind::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => {
             scan_target(target, s);
             scan_expr(iter, s);
             scan_stmts(body, s);
@@ -187,7 +202,12 @@ fn scan_stmt(st: &Stmt, s: &mut Scan) {
                 scan_expr(e, s)
             }
         }
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             scan_stmts(body, s);
             for h in handlers {
                 if let Some(t) = &h.typ {
@@ -249,7 +269,9 @@ fn scan_expr(e: &Expr, s: &mut Scan) {
             scan_expr(a, s);
             scan_expr(b, s)
         }),
-        ExprKind::Comp { elt, value, gens, .. } => {
+        ExprKind::Comp {
+            elt, value, gens, ..
+        } => {
             for g in gens {
                 scan_target(&g.target, s);
                 scan_expr(&g.iter, s);
@@ -260,7 +282,10 @@ fn scan_expr(e: &Expr, s: &mut Scan) {
                 scan_expr(v, s)
             }
         }
-        ExprKind::Attr(a, _) | ExprKind::Await(a) | ExprKind::Unary(_, a) | ExprKind::Starred(a) => scan_expr(a, s),
+        ExprKind::Attr(a, _)
+        | ExprKind::Await(a)
+        | ExprKind::Unary(_, a)
+        | ExprKind::Starred(a) => scan_expr(a, s),
         ExprKind::Subscript(a, b) | ExprKind::BinOp(a, _, b) => {
             scan_expr(a, s);
             scan_expr(b, s);
@@ -317,12 +342,21 @@ enum Res {
 }
 
 enum FBlock<'a> {
-    Loop { start: usize, breaks: Vec<usize>, is_for: bool },
+    Loop {
+        start: usize,
+        breaks: Vec<usize>,
+        is_for: bool,
+    },
     Try,
     Finally(&'a [Stmt]),
     /// Inside an except handler or finally-on-exception: exc info to restore; `on_stack` if the exception is still on the stack.
-    Handler { on_stack: bool },
-    With { mgr: u32, is_async: bool },
+    Handler {
+        on_stack: bool,
+    },
+    With {
+        mgr: u32,
+        is_async: bool,
+    },
 }
 
 struct Compiler<'a> {
@@ -342,7 +376,13 @@ struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(name: &str, file: &str, lines: &'a LineMap, hidden: bool, kind: ScopeKind) -> Compiler<'a> {
+    fn new(
+        name: &str,
+        file: &str,
+        lines: &'a LineMap,
+        hidden: bool,
+        kind: ScopeKind,
+    ) -> Compiler<'a> {
         let mut code = Code {
             name: Rc::from(name),
             file: Rc::from(file),
@@ -373,7 +413,9 @@ impl<'a> Compiler<'a> {
 
     fn emit(&mut self, op: Op, line: u32) -> usize {
         self.code.ops.push(op);
-        self.code.lines.push(if line == 0 { self.cur_line } else { line });
+        self.code
+            .lines
+            .push(if line == 0 { self.cur_line } else { line });
         self.code.ops.len() - 1
     }
 
@@ -567,28 +609,45 @@ impl<'a> Compiler<'a> {
                 let start = self.code.ops.len();
                 self.expr(test);
                 let exit = self.op(Op::JumpIfFalse(0));
-                self.fblocks.push(FBlock::Loop { start, breaks: vec![], is_for: false });
+                self.fblocks.push(FBlock::Loop {
+                    start,
+                    breaks: vec![],
+                    is_for: false,
+                });
                 self.stmts(body);
                 let l = self.lines.line(s.span.start);
                 self.emit(Op::Jump(start as u32), l);
-                let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else { return };
+                let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else {
+                    return;
+                };
                 self.patch(exit);
                 self.stmts(orelse);
                 for b in breaks {
                     self.patch(b);
                 }
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter);
                 self.op(Op::GetIter);
                 let start = self.code.ops.len();
                 let fi = self.op(Op::ForIter(0));
                 self.store(target);
-                self.fblocks.push(FBlock::Loop { start, breaks: vec![], is_for: true });
+                self.fblocks.push(FBlock::Loop {
+                    start,
+                    breaks: vec![],
+                    is_for: true,
+                });
                 self.stmts(body);
                 self.set_line(s.span);
                 self.op(Op::Jump(start as u32));
-                let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else { return };
+                let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else {
+                    return;
+                };
                 self.patch(fi);
                 self.stmts(orelse);
                 for b in breaks {
@@ -598,8 +657,11 @@ impl<'a> Compiler<'a> {
             StmtKind::Break => {
                 self.unwind_for(Exit::Break);
                 let j = self.op(Op::Jump(0));
-                if let Some(FBlock::Loop { breaks, .. }) =
-                    self.fblocks.iter_mut().rev().find(|b| matches!(b, FBlock::Loop { .. }))
+                if let Some(FBlock::Loop { breaks, .. }) = self
+                    .fblocks
+                    .iter_mut()
+                    .rev()
+                    .find(|b| matches!(b, FBlock::Loop { .. }))
                 {
                     breaks.push(j);
                 }
@@ -641,7 +703,12 @@ impl<'a> Compiler<'a> {
                     self.op(Op::Raise(2));
                 }
             },
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse);
                 } else {
@@ -665,7 +732,11 @@ impl<'a> Compiler<'a> {
                     self.patch(end);
                 }
             }
-            StmtKind::With { is_async, items, body } => self.with(*is_async, items, body, s.span),
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => self.with(*is_async, items, body, s.span),
             StmtKind::Import { module, alias } => {
                 let ni = self.name_idx(module);
                 self.op(Op::ImportModule(ni));
@@ -748,7 +819,13 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn with(&mut self, is_async: bool, items: &'a [(Expr, Option<Target>)], body: &'a [Stmt], sp: Span) {
+    fn with(
+        &mut self,
+        is_async: bool,
+        items: &'a [(Expr, Option<Target>)],
+        body: &'a [Stmt],
+        sp: Span,
+    ) {
         let Some(((e, t), rest)) = items.split_first() else {
             self.stmts(body);
             return;
@@ -958,7 +1035,13 @@ impl<'a> Compiler<'a> {
     fn function_code(&mut self, f: &'a FuncDef) -> Code {
         let enclosing = self.child_enclosing();
         let scan = scan_fn(f);
-        let mut c = Compiler::new(&f.name, &self.code.file, self.lines, self.code.hidden, ScopeKind::Function);
+        let mut c = Compiler::new(
+            &f.name,
+            &self.code.file,
+            self.lines,
+            self.code.hidden,
+            ScopeKind::Function,
+        );
         c.enclosing = enclosing;
         c.globals = scan.globals.clone();
         // Parameters first, in call order.
@@ -997,7 +1080,10 @@ impl<'a> Compiler<'a> {
         c.code.varkw = f.kwarg.is_some();
         c.code.kwonly = f.kwonly.iter().map(|p| Rc::from(p.name.as_str())).collect();
         c.code.is_async = f.is_async;
-        let nparams_all = f.params.len() + f.vararg.is_some() as usize + f.kwonly.len() + f.kwarg.is_some() as usize;
+        let nparams_all = f.params.len()
+            + f.vararg.is_some() as usize
+            + f.kwonly.len()
+            + f.kwarg.is_some() as usize;
         for i in 0..nparams_all {
             if let Some(ci) = c.cells.get_index_of(&c.locals[i]) {
                 c.code.param_cells.push((i, ci));
@@ -1012,7 +1098,13 @@ impl<'a> Compiler<'a> {
 
     fn class_body(&mut self, name: &str, body: &'a [Stmt], sp: Span) -> Code {
         let enclosing = self.child_enclosing();
-        let mut c = Compiler::new(name, &self.code.file, self.lines, self.code.hidden, ScopeKind::Class);
+        let mut c = Compiler::new(
+            name,
+            &self.code.file,
+            self.lines,
+            self.code.hidden,
+            ScopeKind::Class,
+        );
         let mut scan = Scan::default();
         scan_stmts(body, &mut scan);
         c.class_assigned = scan.assigned.iter().cloned().collect();
@@ -1087,7 +1179,12 @@ impl<'a> Compiler<'a> {
                 }
                 self.op(Op::BuildDict(v.len() as u32));
             }
-            ExprKind::Comp { kind, elt, value, gens } => {
+            ExprKind::Comp {
+                kind,
+                elt,
+                value,
+                gens,
+            } => {
                 match kind {
                     CompKind::List | CompKind::Gen => self.op(Op::BuildList(0)),
                     CompKind::Set => self.op(Op::BuildSet(0)),
@@ -1133,7 +1230,11 @@ impl<'a> Compiler<'a> {
                 for (i, v) in vs.iter().enumerate() {
                     self.expr(v);
                     if i + 1 < vs.len() {
-                        jumps.push(self.op(if *and { Op::JumpIfFalseOrPop(0) } else { Op::JumpIfTrueOrPop(0) }));
+                        jumps.push(self.op(if *and {
+                            Op::JumpIfFalseOrPop(0)
+                        } else {
+                            Op::JumpIfTrueOrPop(0)
+                        }));
                     }
                 }
                 for j in jumps {
@@ -1208,7 +1309,14 @@ impl<'a> Compiler<'a> {
         true
     }
 
-    fn comp(&mut self, kind: CompKind, elt: &'a Expr, value: Option<&'a Expr>, gens: &'a [Comprehension], depth: u32) {
+    fn comp(
+        &mut self,
+        kind: CompKind,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+        gens: &'a [Comprehension],
+        depth: u32,
+    ) {
         let Some((g, rest)) = gens.split_first() else {
             self.expr(elt);
             match kind {
@@ -1244,7 +1352,8 @@ impl<'a> Compiler<'a> {
     fn call(&mut self, e: &'a Expr, func: &'a Expr, args: &'a [Arg], kwargs: &'a [(String, Expr)]) {
         let line = self.lines.line(e.span.start);
         let has_star = args.iter().any(|a| matches!(a, Arg::Star(_)));
-        if let (ExprKind::Attr(obj, name), false, true) = (&func.kind, has_star, kwargs.is_empty()) {
+        if let (ExprKind::Attr(obj, name), false, true) = (&func.kind, has_star, kwargs.is_empty())
+        {
             self.expr(obj);
             for a in args {
                 if let Arg::Pos(x) = a {

@@ -94,7 +94,11 @@ impl Diagnostics {
                 end = start + nl;
             }
             if end == start && end < len {
-                end = start + self.source[start..].chars().next().map_or(0, char::len_utf8);
+                end = start
+                    + self.source[start..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
             }
             let span: (String, Range<usize>) = (self.path.clone(), start..end);
             let mut report = Report::build(ReportKind::Error, span.clone())

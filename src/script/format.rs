@@ -6,7 +6,11 @@ use super::vm::{PyResult, Vm};
 
 /// CPython's repr of a str (quote choice and escapes).
 pub fn str_repr(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
     for c in s.chars() {
@@ -19,7 +23,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -49,7 +55,11 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             }
         }
         Value::Dict(d) => {
-            let items: Vec<(Value, Value)> = d.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+            let items: Vec<(Value, Value)> = d
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.0.clone(), v.clone()))
+                .collect();
             let mut parts = Vec::with_capacity(items.len());
             for (k, v) in items {
                 parts.push(format!("{}: {}", repr(vm, &k)?, repr(vm, &v)?));
@@ -73,11 +83,17 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         }
         Value::Slice(s) => {
             let s = s.clone();
-            format!("slice({}, {}, {})", repr(vm, &s[0])?, repr(vm, &s[1])?, repr(vm, &s[2])?)
+            format!(
+                "slice({}, {}, {})",
+                repr(vm, &s[0])?,
+                repr(vm, &s[1])?,
+                repr(vm, &s[2])?
+            )
         }
         Value::Func(f) => format!("<function {}>", f.code.name),
         Value::Builtin(b) => match b.0 {
-            "int" | "str" | "float" | "bool" | "list" | "dict" | "tuple" | "set" | "object" | "type" | "range" => {
+            "int" | "str" | "float" | "bool" | "list" | "dict" | "tuple" | "set" | "object"
+            | "type" | "range" => {
                 format!("<class '{}'>", b.0)
             }
             n => format!("<built-in function {n}>"),
@@ -105,7 +121,10 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
                     Value::Str(s) => Ok(s.to_string()),
                     other => {
                         let tn = vm.type_name(&other);
-                        vm.err("TypeError", format!("__repr__ returned non-string (type {tn})"))
+                        vm.err(
+                            "TypeError",
+                            format!("__repr__ returned non-string (type {tn})"),
+                        )
                     }
                 };
             }
@@ -154,7 +173,10 @@ pub fn to_str(vm: &mut Vm, v: &Value) -> PyResult<String> {
                     Value::Str(s) => Ok(s.to_string()),
                     other => {
                         let tn = vm.type_name(&other);
-                        vm.err("TypeError", format!("__str__ returned non-string (type {tn})"))
+                        vm.err(
+                            "TypeError",
+                            format!("__str__ returned non-string (type {tn})"),
+                        )
                     }
                 };
             }
@@ -168,7 +190,10 @@ pub fn to_str(vm: &mut Vm, v: &Value) -> PyResult<String> {
                     Some(Value::Tuple(t)) => t.len(),
                     _ => 0,
                 };
-                return Ok(format!("{msg} ({n} sub-exception{})", if n == 1 { "" } else { "s" }));
+                return Ok(format!(
+                    "{msg} ({n} sub-exception{})",
+                    if n == 1 { "" } else { "s" }
+                ));
             }
             if vm.is_exc(v, "BaseException") && i.class.lookup("__repr__").is_none() {
                 let args = exc_args(v);
@@ -201,7 +226,9 @@ fn join_reprs(vm: &mut Vm, items: &[Value]) -> PyResult<String> {
 /// anything else (strings hash randomly per process in CPython) keeps insertion order.
 pub fn set_order(d: &Dict) -> Vec<Value> {
     let items: Vec<Value> = d.keys().map(|k| k.0.clone()).collect();
-    let all_int = items.iter().all(|v| matches!(v, Value::Int(_) | Value::Bool(_)));
+    let all_int = items
+        .iter()
+        .all(|v| matches!(v, Value::Int(_) | Value::Bool(_)));
     if !all_int || items.is_empty() {
         return items;
     }
@@ -246,7 +273,11 @@ fn set_insert(table: &mut [Option<(u64, Value)>], h: u64, v: Value) {
             }
         }
         perturb >>= 5;
-        i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+        i = (i
+            .wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(perturb as usize))
+            & mask;
     }
 }
 
@@ -343,10 +374,17 @@ fn group(digits: &str, sep: char) -> String {
 fn fmt_g(f: f64, p: usize, alt: bool) -> String {
     let p = p.max(1);
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let e = format!("{:.*e}", p - 1, f);
-    let exp: i32 = e.split_once('e').map(|(_, x)| x.parse().unwrap_or(0)).unwrap_or(0);
+    let exp: i32 = e
+        .split_once('e')
+        .map(|(_, x)| x.parse().unwrap_or(0))
+        .unwrap_or(0);
     let s = if exp < -4 || exp >= p as i32 {
         let (m, _) = e.split_once('e').unwrap_or((&e, ""));
         let m = if alt { m.to_string() } else { strip_zeros(m) };
@@ -380,36 +418,49 @@ fn fmt_e(f: f64, p: usize) -> String {
 /// Apply a format spec (`format(v, spec)`, f-string `{v:spec}`).
 pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
     if spec.is_empty() {
-        return vm.to_str(v);
+        return vm.py_str(v);
     }
     if let Value::Instance(i) = v {
         if let Some(f) = i.class.lookup("__format__") {
             let r = vm.call_sync(&f, vec![v.clone(), Value::str(spec)], vec![])?;
-            return vm.to_str(&r);
+            return vm.py_str(&r);
         }
     }
     let Some(sp) = parse_spec(spec) else {
         return vm.err("ValueError", "Invalid format specifier");
     };
     let (body, numeric, neg) = match v {
-        Value::Int(_) | Value::Big(_) | Value::Bool(_) if !matches!(sp.ty, Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')) => {
+        Value::Int(_) | Value::Big(_) | Value::Bool(_)
+            if !matches!(sp.ty, Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')) =>
+        {
             let Some(b) = to_big(v) else {
                 return vm.err("ValueError", "bad int");
             };
             if matches!(v, Value::Bool(_)) && sp.ty.is_none() {
-                (vm.to_str(v)?, false, false)
+                (vm.py_str(v)?, false, false)
             } else {
                 let neg = b.sign() == num_bigint::Sign::Minus;
                 let m = b.magnitude();
                 let s = match sp.ty {
                     None | Some('d') | Some('n') => m.to_string(),
-                    Some('x') => format!("{}{}", if sp.alt { "0x" } else { "" }, m.to_str_radix(16)),
-                    Some('X') => format!("{}{}", if sp.alt { "0X" } else { "" }, m.to_str_radix(16).to_uppercase()),
+                    Some('x') => {
+                        format!("{}{}", if sp.alt { "0x" } else { "" }, m.to_str_radix(16))
+                    }
+                    Some('X') => format!(
+                        "{}{}",
+                        if sp.alt { "0X" } else { "" },
+                        m.to_str_radix(16).to_uppercase()
+                    ),
                     Some('o') => format!("{}{}", if sp.alt { "0o" } else { "" }, m.to_str_radix(8)),
                     Some('b') => format!("{}{}", if sp.alt { "0b" } else { "" }, m.to_str_radix(2)),
-                    Some('c') => char::from_u32(b.try_into().unwrap_or(0u32)).map(String::from).unwrap_or_default(),
+                    Some('c') => char::from_u32(b.try_into().unwrap_or(0u32))
+                        .map(String::from)
+                        .unwrap_or_default(),
                     Some(t) => {
-                        return vm.err("ValueError", format!("Unknown format code '{t}' for object of type 'int'"));
+                        return vm.err(
+                            "ValueError",
+                            format!("Unknown format code '{t}' for object of type 'int'"),
+                        );
                     }
                 };
                 let s = match sp.grouping {
@@ -424,9 +475,19 @@ pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
             let neg = f.is_sign_negative() && !(f.is_nan());
             let a = f.abs();
             let s = if a.is_infinite() {
-                if matches!(sp.ty, Some('F' | 'E' | 'G')) { "INF" } else { "inf" }.to_string()
+                if matches!(sp.ty, Some('F' | 'E' | 'G')) {
+                    "INF"
+                } else {
+                    "inf"
+                }
+                .to_string()
             } else if a.is_nan() {
-                if matches!(sp.ty, Some('F' | 'E' | 'G')) { "NAN" } else { "nan" }.to_string()
+                if matches!(sp.ty, Some('F' | 'E' | 'G')) {
+                    "NAN"
+                } else {
+                    "nan"
+                }
+                .to_string()
             } else {
                 match sp.ty {
                     Some('f') | Some('F') => format!("{:.*}", sp.precision.unwrap_or(6), a),
@@ -448,7 +509,10 @@ pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
                     },
                     Some('n') => fmt_g(a, sp.precision.unwrap_or(6), sp.alt),
                     Some(t) => {
-                        return vm.err("ValueError", format!("Unknown format code '{t}' for object of type 'float'"));
+                        return vm.err(
+                            "ValueError",
+                            format!("Unknown format code '{t}' for object of type 'float'"),
+                        );
                     }
                 }
             };
@@ -466,7 +530,10 @@ pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
         }
         Value::Str(s) => {
             if let Some(t) = sp.ty.filter(|t| *t != 's') {
-                return vm.err("ValueError", format!("Unknown format code '{t}' for object of type 'str'"));
+                return vm.err(
+                    "ValueError",
+                    format!("Unknown format code '{t}' for object of type 'str'"),
+                );
             }
             let s: String = match sp.precision {
                 Some(p) => s.chars().take(p).collect(),
@@ -476,7 +543,10 @@ pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
         }
         _ => {
             let tn = vm.type_name(v);
-            return vm.err("TypeError", format!("unsupported format string passed to {tn}.__format__"));
+            return vm.err(
+                "TypeError",
+                format!("unsupported format string passed to {tn}.__format__"),
+            );
         }
     };
     let sign = if neg {
@@ -543,7 +613,7 @@ pub fn percent_format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<Value> {
         };
         let s = match conv {
             's' => {
-                let s = vm.to_str(&v)?;
+                let s = vm.py_str(&v)?;
                 format_spec(vm, &Value::str(&s), &align_flags(&flags))?
             }
             'r' => {
@@ -566,12 +636,20 @@ pub fn percent_format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<Value> {
                 };
                 format_spec(vm, &v, &spec)?
             }
-            _ => return vm.err("ValueError", format!("unsupported format character '{conv}'")),
+            _ => {
+                return vm.err(
+                    "ValueError",
+                    format!("unsupported format character '{conv}'"),
+                )
+            }
         };
         out.push_str(&s);
     }
     if it.next().is_some() {
-        return vm.err("TypeError", "not all arguments converted during string formatting");
+        return vm.err(
+            "TypeError",
+            "not all arguments converted during string formatting",
+        );
     }
     Ok(Value::str(&out))
 }

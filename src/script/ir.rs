@@ -26,27 +26,72 @@ pub struct Stmt {
 #[derive(Debug)]
 pub enum StmtKind {
     Expr(Expr),
-    Assign { targets: Vec<Target>, value: Expr },
-    AugAssign { target: Target, op: BinOp, value: Expr },
+    Assign {
+        targets: Vec<Target>,
+        value: Expr,
+    },
+    AugAssign {
+        target: Target,
+        op: BinOp,
+        value: Expr,
+    },
     Def(Rc<FuncDef>),
-    Class { name: String, base: Option<Expr>, body: Vec<Stmt> },
+    Class {
+        name: String,
+        base: Option<Expr>,
+        body: Vec<Stmt>,
+    },
     Return(Option<Expr>),
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    For { target: Target, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Target,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Break,
     Continue,
     Pass,
     Global(Vec<String>),
     Nonlocal(Vec<String>),
-    Assert { test: Expr, msg: Option<Expr> },
-    Raise { exc: Option<Expr>, cause: Option<Expr> },
-    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
-    With { is_async: bool, items: Vec<(Expr, Option<Target>)>, body: Vec<Stmt> },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    With {
+        is_async: bool,
+        items: Vec<(Expr, Option<Target>)>,
+        body: Vec<Stmt>,
+    },
     /// `import m` / `import m as a`: binds `alias` to module `module`.
-    Import { module: String, alias: String },
+    Import {
+        module: String,
+        alias: String,
+    },
     /// `from m import a as b, ...`.
-    ImportFrom { module: String, names: Vec<(String, String)> },
+    ImportFrom {
+        module: String,
+        names: Vec<(String, String)>,
+    },
     /// `del x`, `del d[k]`.
     Del(Vec<Target>),
 }
@@ -118,18 +163,31 @@ pub enum ExprKind {
     Dict(Vec<(Expr, Expr)>),
     Set(Vec<Expr>),
     /// List, set and generator comprehensions (generators are evaluated eagerly to a list).
-    Comp { kind: CompKind, elt: Box<Expr>, value: Option<Box<Expr>>, gens: Vec<Comprehension> },
+    Comp {
+        kind: CompKind,
+        elt: Box<Expr>,
+        value: Option<Box<Expr>>,
+        gens: Vec<Comprehension>,
+    },
     Name(String),
     Attr(Box<Expr>, String),
     Subscript(Box<Expr>, Box<Expr>),
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
-    Call { func: Box<Expr>, args: Vec<Arg>, kwargs: Vec<(String, Expr)> },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+        kwargs: Vec<(String, Expr)>,
+    },
     BinOp(Box<Expr>, BinOp, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
     /// `and` (true) / `or` (false) over two or more operands.
     BoolOp(bool, Vec<Expr>),
     Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     Lambda(Rc<FuncDef>),
     Await(Box<Expr>),
     /// `*x` in a list/tuple display.
@@ -165,7 +223,11 @@ pub enum Arg {
 #[derive(Debug)]
 pub enum FPart {
     Lit(String),
-    Expr { value: Expr, conv: char, spec: Vec<FPart> },
+    Expr {
+        value: Expr,
+        conv: char,
+        spec: Vec<FPart>,
+    },
 }
 
 /// Binary operators.

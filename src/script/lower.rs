@@ -84,7 +84,11 @@ impl Lowerer {
                     return None;
                 }
                 if let Some(tp) = &f.type_params {
-                    self.reject(tp.range(), "type parameters are not supported", "write a plain def");
+                    self.reject(
+                        tp.range(),
+                        "type parameters are not supported",
+                        "write a plain def",
+                    );
                     return None;
                 }
                 let fd = self.func(
@@ -131,7 +135,11 @@ impl Lowerer {
                 }
             }
             S::Return(r) if self.func.last() == Some(&None) => {
-                self.reject(r.range, "'return' outside function", "return from inside a def or async def");
+                self.reject(
+                    r.range,
+                    "'return' outside function",
+                    "return from inside a def or async def",
+                );
                 return None;
             }
             S::Return(r) => StmtKind::Return(match &r.value {
@@ -176,7 +184,11 @@ impl Lowerer {
             },
             S::For(f) => {
                 if f.is_async {
-                    self.reject(f.range, "`async for` is not supported", "use a plain `for` loop with `await` inside");
+                    self.reject(
+                        f.range,
+                        "`async for` is not supported",
+                        "use a plain `for` loop with `await` inside",
+                    );
                     return None;
                 }
                 let target = self.target(&f.target)?;
@@ -228,7 +240,11 @@ impl Lowerer {
             },
             S::Try(t) => {
                 if t.is_star {
-                    self.reject(t.range, "`except*` is not supported", "use a plain `except` clause");
+                    self.reject(
+                        t.range,
+                        "`except*` is not supported",
+                        "use a plain `except` clause",
+                    );
                     return None;
                 }
                 let mut handlers = Vec::new();
@@ -261,7 +277,11 @@ impl Lowerer {
             },
             S::Import(i) => {
                 if i.names.len() != 1 {
-                    self.reject(i.range, "import one module per statement", "write `import asyncio` on its own line");
+                    self.reject(
+                        i.range,
+                        "import one module per statement",
+                        "write `import asyncio` on its own line",
+                    );
                     return None;
                 }
                 let a = &i.names[0];
@@ -292,7 +312,11 @@ impl Lowerer {
                 let mut names = Vec::new();
                 for a in &i.names {
                     if a.name.id.as_str() == "*" {
-                        self.reject(a.range, "`import *` is not supported", "import the names you use");
+                        self.reject(
+                            a.range,
+                            "`import *` is not supported",
+                            "import the names you use",
+                        );
                         return None;
                     }
                     names.push((
@@ -307,24 +331,42 @@ impl Lowerer {
             }
             S::Global(g) => StmtKind::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
             S::Nonlocal(g) if self.func.last() == Some(&None) => {
-                self.reject(g.range, "nonlocal declaration not allowed at module level", "use nonlocal inside a nested def");
+                self.reject(
+                    g.range,
+                    "nonlocal declaration not allowed at module level",
+                    "use nonlocal inside a nested def",
+                );
                 return None;
             }
-            S::Nonlocal(g) => StmtKind::Nonlocal(g.names.iter().map(|n| n.id.to_string()).collect()),
+            S::Nonlocal(g) => {
+                StmtKind::Nonlocal(g.names.iter().map(|n| n.id.to_string()).collect())
+            }
             S::Expr(e) => StmtKind::Expr(self.expr(&e.value)?),
             S::Pass(_) => StmtKind::Pass,
             S::Break(b) if self.loops.last() == Some(&0) => {
-                self.reject(b.range, "'break' outside loop", "use break inside a for or while loop");
+                self.reject(
+                    b.range,
+                    "'break' outside loop",
+                    "use break inside a for or while loop",
+                );
                 return None;
             }
             S::Continue(c) if self.loops.last() == Some(&0) => {
-                self.reject(c.range, "'continue' not properly in loop", "use continue inside a for or while loop");
+                self.reject(
+                    c.range,
+                    "'continue' not properly in loop",
+                    "use continue inside a for or while loop",
+                );
                 return None;
             }
             S::Break(_) => StmtKind::Break,
             S::Continue(_) => StmtKind::Continue,
             S::Match(m) => {
-                self.reject(m.range, "`match` statements are not supported", "use if/elif/else");
+                self.reject(
+                    m.range,
+                    "`match` statements are not supported",
+                    "use if/elif/else",
+                );
                 return None;
             }
             S::TypeAlias(t) => {
@@ -332,7 +374,11 @@ impl Lowerer {
                 return None;
             }
             S::IpyEscapeCommand(c) => {
-                self.reject(c.range, "IPython escapes are not supported", SUPPORTED_STMTS);
+                self.reject(
+                    c.range,
+                    "IPython escapes are not supported",
+                    SUPPORTED_STMTS,
+                );
                 return None;
             }
         };
@@ -493,7 +539,11 @@ impl Lowerer {
             O::BitXor => BinOp::BitXor,
             O::BitAnd => BinOp::BitAnd,
             O::MatMult => {
-                self.reject(r, "the `@` operator is not supported", "supported: + - * / // % ** << >> & | ^");
+                self.reject(
+                    r,
+                    "the `@` operator is not supported",
+                    "supported: + - * / // % ** << >> & | ^",
+                );
                 return None;
             }
         })
@@ -503,7 +553,11 @@ impl Lowerer {
         let mut v = Vec::new();
         for g in gens {
             if g.is_async {
-                self.reject(g.range, "async comprehensions are not supported", "use a plain loop with `await` inside");
+                self.reject(
+                    g.range,
+                    "async comprehensions are not supported",
+                    "use a plain loop with `await` inside",
+                );
                 return None;
             }
             v.push(Comprehension {
@@ -515,13 +569,23 @@ impl Lowerer {
         Some(v)
     }
 
-    fn fparts(&mut self, elems: &ast::InterpolatedStringElements, out: &mut Vec<FPart>) -> Option<()> {
+    fn fparts(
+        &mut self,
+        elems: &ast::InterpolatedStringElements,
+        out: &mut Vec<FPart>,
+    ) -> Option<()> {
         for el in elems {
             match el {
-                ast::InterpolatedStringElement::Literal(l) => out.push(FPart::Lit(l.value.to_string())),
+                ast::InterpolatedStringElement::Literal(l) => {
+                    out.push(FPart::Lit(l.value.to_string()))
+                }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     if i.debug_text.is_some() {
-                        self.reject(i.range, "self-documenting f-string `=` is not supported", "write `x={x!r}` in full");
+                        self.reject(
+                            i.range,
+                            "self-documenting f-string `=` is not supported",
+                            "write `x={x!r}` in full",
+                        );
                         return None;
                     }
                     let conv = match i.conversion {
@@ -549,7 +613,9 @@ impl Lowerer {
         use ast::Expr as E;
         let r = e.range();
         let kind = match e {
-            E::BoolOp(b) => ExprKind::BoolOp(matches!(b.op, ast::BoolOp::And), self.exprs(&b.values)?),
+            E::BoolOp(b) => {
+                ExprKind::BoolOp(matches!(b.op, ast::BoolOp::And), self.exprs(&b.values)?)
+            }
             E::BinOp(b) => {
                 let l = self.expr(&b.left);
                 let rr = self.expr(&b.right);
@@ -567,7 +633,13 @@ impl Lowerer {
             E::Lambda(l) => {
                 let empty = ast::Parameters::default();
                 let p = l.parameters.as_deref().unwrap_or(&empty);
-                ExprKind::Lambda(Rc::new(self.func("<lambda>", p, FuncBody::Expr(&l.body), false, l.range)?))
+                ExprKind::Lambda(Rc::new(self.func(
+                    "<lambda>",
+                    p,
+                    FuncBody::Expr(&l.body),
+                    false,
+                    l.range,
+                )?))
             }
             E::If(i) => ExprKind::IfExp {
                 test: Box::new(self.expr(&i.test)?),
@@ -578,7 +650,11 @@ impl Lowerer {
                 let mut items = Vec::new();
                 for it in &d.items {
                     let Some(k) = &it.key else {
-                        self.reject(it.value.range(), "`**` in dict displays is not supported", "build the dict with a loop or `dict.update`");
+                        self.reject(
+                            it.value.range(),
+                            "`**` in dict displays is not supported",
+                            "build the dict with a loop or `dict.update`",
+                        );
                         return None;
                     };
                     items.push((self.expr(k)?, self.expr(&it.value)?));
@@ -606,7 +682,11 @@ impl Lowerer {
             },
             E::DictComp(c) => {
                 let Some(k) = &c.key else {
-                    self.reject(c.range, "`**` in dict comprehensions is not supported", "write `{k: v for ...}`");
+                    self.reject(
+                        c.range,
+                        "`**` in dict comprehensions is not supported",
+                        "write `{k: v for ...}`",
+                    );
                     return None;
                 };
                 ExprKind::Comp {
@@ -618,7 +698,11 @@ impl Lowerer {
             }
             E::Await(a) => {
                 if self.func.last() != Some(&Some(true)) {
-                    self.reject(a.range, "'await' outside async function", "await only inside an async def (run it with asyncio.run)");
+                    self.reject(
+                        a.range,
+                        "'await' outside async function",
+                        "await only inside an async def (run it with asyncio.run)",
+                    );
                     return None;
                 }
                 ExprKind::Await(Box::new(self.expr(&a.value)?))
@@ -656,7 +740,11 @@ impl Lowerer {
                 let mut kwargs = Vec::new();
                 for k in c.arguments.keywords.iter() {
                     let Some(name) = &k.arg else {
-                        self.reject(k.range, "`**kwargs` in calls is not supported", "pass keyword arguments by name");
+                        self.reject(
+                            k.range,
+                            "`**kwargs` in calls is not supported",
+                            "pass keyword arguments by name",
+                        );
                         return None;
                     };
                     kwargs.push((name.id.to_string(), self.expr(&k.value)?));
@@ -691,14 +779,23 @@ impl Lowerer {
                 },
                 ast::Number::Float(f) => ExprKind::Float(*f),
                 ast::Number::Complex { .. } => {
-                    self.reject(r, "complex numbers are not supported", "supported numbers: int, float");
+                    self.reject(
+                        r,
+                        "complex numbers are not supported",
+                        "supported numbers: int, float",
+                    );
                     return None;
                 }
             },
             E::BooleanLiteral(b) => ExprKind::Bool(b.value),
             E::NoneLiteral(_) => ExprKind::None,
-            E::Attribute(a) => ExprKind::Attr(Box::new(self.expr(&a.value)?), a.attr.id.to_string()),
-            E::Subscript(s) => ExprKind::Subscript(Box::new(self.expr(&s.value)?), Box::new(self.expr(&s.slice)?)),
+            E::Attribute(a) => {
+                ExprKind::Attr(Box::new(self.expr(&a.value)?), a.attr.id.to_string())
+            }
+            E::Subscript(s) => ExprKind::Subscript(
+                Box::new(self.expr(&s.value)?),
+                Box::new(self.expr(&s.slice)?),
+            ),
             E::Starred(s) => ExprKind::Starred(Box::new(self.expr(&s.value)?)),
             E::Name(n) => ExprKind::Name(n.id.to_string()),
             E::List(l) => ExprKind::List(self.exprs(&l.elts)?),
@@ -716,11 +813,19 @@ impl Lowerer {
                 ExprKind::Slice(lo, hi, st)
             }
             E::Named(_) => {
-                self.reject(r, "the walrus operator `:=` is not supported", "assign on its own line first");
+                self.reject(
+                    r,
+                    "the walrus operator `:=` is not supported",
+                    "assign on its own line first",
+                );
                 return None;
             }
             E::Yield(_) | E::YieldFrom(_) => {
-                self.reject(r, "generators (`yield`) are not supported", "return a list, or use async def with await");
+                self.reject(
+                    r,
+                    "generators (`yield`) are not supported",
+                    "return a list, or use async def with await",
+                );
                 return None;
             }
             E::TString(_) => {
@@ -740,7 +845,10 @@ impl Lowerer {
                 return None;
             }
         };
-        Some(Expr { kind, span: span(r) })
+        Some(Expr {
+            kind,
+            span: span(r),
+        })
     }
 }
 

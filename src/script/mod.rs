@@ -48,8 +48,13 @@ pub struct ScriptProgram {
 /// Load a scenario for the app layer: syntax, subset and header are checked here, before anything runs.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String> {
     let shown = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
-    Ok(Box::new(ScriptProgram::new(&shown, &source, opts.cpu_cost_ns)?))
+    let source =
+        std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
+    Ok(Box::new(ScriptProgram::new(
+        &shown,
+        &source,
+        opts.cpu_cost_ns,
+    )?))
 }
 
 impl ScriptProgram {
@@ -113,7 +118,9 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured
         v.cpu_cost_ns = cpu_cost_ns;
     }
     let globals = Rc::new(RefCell::new(value::Attrs::default()));
-    globals.borrow_mut().insert(Rc::from("__name__"), value::Value::str("__main__"));
+    globals
+        .borrow_mut()
+        .insert(Rc::from("__name__"), value::Value::str("__main__"));
     let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals));
     let mut v = vm.borrow_mut();
     let stdout = std::mem::take(&mut v.out);
@@ -121,7 +128,11 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured
     // Drop interpreter state now: frames and modules hold reference cycles through the VM handle.
     v.frames.clear();
     v.modules.clear();
-    Captured { outcome, stdout, stderr }
+    Captured {
+        outcome,
+        stdout,
+        stderr,
+    }
 }
 
 /// Options for one direct run.
@@ -170,8 +181,12 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
             }
         }
     };
-    let hazards = prog.header.hazard_policy(crate::sim::HazardPolicy::default());
-    let mut sim = Sim::new(Seed(opts.seed)).strategy(opts.strategy).hazards(hazards);
+    let hazards = prog
+        .header
+        .hazard_policy(crate::sim::HazardPolicy::default());
+    let mut sim = Sim::new(Seed(opts.seed))
+        .strategy(opts.strategy)
+        .hazards(hazards);
     let c = prog.run_captured(&mut sim);
     let mut stderr = c.stderr;
     let exit_code = match &c.outcome.result {

@@ -59,7 +59,12 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Value> {
 fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
     let m = match super::lower::lower("<asyncio>", ASYNCIO_PRELUDE) {
         Ok(m) => m,
-        Err(d) => return vm.err("ImportError", format!("asyncio prelude failed to parse: {}", d.render(false))),
+        Err(d) => {
+            return vm.err(
+                "ImportError",
+                format!("asyncio prelude failed to parse: {}", d.render(false)),
+            )
+        }
     };
     let code = super::compile::compile_module(&m, "<asyncio>", ASYNCIO_PRELUDE, true);
     let globals = Rc::new(RefCell::new(Attrs::default()));
@@ -77,15 +82,30 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
     let r = vm.run_module(code, globals.clone());
     vm.source = saved_source;
     r?;
-    let attrs: Attrs = globals.borrow().iter().filter(|(k, _)| !k.starts_with("_sim")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let attrs: Attrs = globals
+        .borrow()
+        .iter()
+        .filter(|(k, _)| !k.starts_with("_sim"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     Ok(module("asyncio", attrs))
 }
 
 fn secs_to_ns(vm: &Vm, v: &Value) -> PyResult<i128> {
     match to_f64(v) {
         Some(f) if f.is_nan() => vm.err("ValueError", "Invalid value NaN (not a number)"),
-        Some(f) => Ok(if f > 1e12 { i128::MAX / 4 } else { (f * 1e9).round() as i128 }),
-        None => vm.err("TypeError", format!("'{}' object cannot be interpreted as an integer", vm.type_name(v))),
+        Some(f) => Ok(if f > 1e12 {
+            i128::MAX / 4
+        } else {
+            (f * 1e9).round() as i128
+        }),
+        None => vm.err(
+            "TypeError",
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            ),
+        ),
     }
 }
 
@@ -93,13 +113,24 @@ fn int_arg(vm: &Vm, v: Option<&Value>) -> PyResult<i64> {
     match v {
         Some(Value::Int(i)) => Ok(*i),
         Some(Value::Bool(b)) => Ok(*b as i64),
-        Some(o) => vm.err("TypeError", format!("'{}' object cannot be interpreted as an integer", vm.type_name(o))),
+        Some(o) => vm.err(
+            "TypeError",
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(o)
+            ),
+        ),
         None => vm.err("TypeError", "missing required argument"),
     }
 }
 
 /// Call a module-level native function.
-pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Value)>) -> PyResult<Value> {
+pub fn call(
+    vm: &mut Vm,
+    name: &str,
+    args: Vec<Value>,
+    _kwargs: Vec<(Rc<str>, Value)>,
+) -> PyResult<Value> {
     let a0 = args.first().cloned().unwrap_or_default();
     Ok(match name {
         "time.sleep" => {
@@ -128,7 +159,10 @@ pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Va
                 (a, int_arg(vm, args.get(1))? - 1)
             };
             if hi < lo {
-                return vm.err("ValueError", format!("empty range for randrange() ({lo}, {})", hi + 1));
+                return vm.err(
+                    "ValueError",
+                    format!("empty range for randrange() ({lo}, {})", hi + 1),
+                );
             }
             let span = (hi as i128 - lo as i128 + 1) as u64;
             Value::Int(lo + rng::below(span) as i64)
@@ -151,7 +185,12 @@ pub fn call(vm: &mut Vm, name: &str, args: Vec<Value>, _kwargs: Vec<(Rc<str>, Va
             }
             Value::None
         }
-        "random.seed" => return vm.err("NotImplementedError", "random.seed: a scenario's randomness comes from the run's seed (--seed)"),
+        "random.seed" => {
+            return vm.err(
+                "NotImplementedError",
+                "random.seed: a scenario's randomness comes from the run's seed (--seed)",
+            )
+        }
         "sim._yield" => Value::YieldReq(Rc::new(a0)),
         "sim._now_ns" => Value::Int(crate::sim::now_nanos() as i64),
         "sim._step_begin" => {

@@ -63,7 +63,9 @@ pub fn num_cmp(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         _ if is_intlike(a) && is_intlike(b) => Some(to_big(a)?.cmp(&to_big(b)?)),
         (Value::Float(x), _) if is_intlike(b) => float_int_cmp(*x, &to_big(b)?),
-        (_, Value::Float(y)) if is_intlike(a) => float_int_cmp(*y, &to_big(a)?).map(Ordering::reverse),
+        (_, Value::Float(y)) if is_intlike(a) => {
+            float_int_cmp(*y, &to_big(a)?).map(Ordering::reverse)
+        }
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
         _ => None,
     }
@@ -74,7 +76,11 @@ fn float_int_cmp(f: f64, i: &BigInt) -> Option<Ordering> {
         return None;
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { Ordering::Greater } else { Ordering::Less });
+        return Some(if f > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        });
     }
     let fl = f.floor();
     let fb = BigInt::from(fl as i128);
@@ -96,7 +102,9 @@ pub fn binop(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>, NumErr> {
             BinOp::Add => x.checked_add(y),
             BinOp::Sub => x.checked_sub(y),
             BinOp::Mul => x.checked_mul(y),
-            BinOp::FloorDiv if y != 0 && !(x == i64::MIN && y == -1) => Some(Integer::div_floor(&x, &y)),
+            BinOp::FloorDiv if y != 0 && !(x == i64::MIN && y == -1) => {
+                Some(Integer::div_floor(&x, &y))
+            }
             BinOp::Mod if y != 0 && !(x == i64::MIN && y == -1) => Some(Integer::mod_floor(&x, &y)),
             BinOp::BitAnd => Some(x & y),
             BinOp::BitOr => Some(x | y),
@@ -116,7 +124,10 @@ pub fn binop(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>, NumErr> {
     let (Some(x), Some(y)) = (to_f64(a), to_f64(b)) else {
         return Ok(None);
     };
-    if matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+    if matches!(
+        op,
+        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+    ) {
         return Ok(None);
     }
     float_op(op, x, y).map(|f| Some(Value::Float(f)))
@@ -150,7 +161,10 @@ fn int_op(op: BinOp, x: BigInt, y: BigInt) -> Result<Value, NumErr> {
         }
         BinOp::Pow => {
             if y.is_negative() {
-                let (a, b) = (x.to_f64().unwrap_or(f64::INFINITY), y.to_f64().unwrap_or(f64::NEG_INFINITY));
+                let (a, b) = (
+                    x.to_f64().unwrap_or(f64::INFINITY),
+                    y.to_f64().unwrap_or(f64::NEG_INFINITY),
+                );
                 if a == 0.0 {
                     return Err(zero_div("0.0 cannot be raised to a negative power"));
                 }
@@ -188,7 +202,8 @@ fn big_true_div(x: &BigInt, y: &BigInt) -> f64 {
     // Scale to keep 64 significant bits, then divide: exact enough for printing, never panics.
     let q = x.div_floor(y);
     let r = x - &q * y;
-    q.to_f64().unwrap_or(f64::INFINITY) + r.to_f64().unwrap_or(0.0) / y.to_f64().unwrap_or(f64::INFINITY)
+    q.to_f64().unwrap_or(f64::INFINITY)
+        + r.to_f64().unwrap_or(0.0) / y.to_f64().unwrap_or(f64::INFINITY)
 }
 
 fn float_op(op: BinOp, x: f64, y: f64) -> Result<f64, NumErr> {
@@ -240,7 +255,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{:e}", f);
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

@@ -260,14 +260,18 @@ impl Value {
             (Int(_) | Bool(_) | Float(_) | Big(_), Int(_) | Bool(_) | Float(_) | Big(_)) => {
                 super::num::num_cmp(self, o) == Some(std::cmp::Ordering::Equal)
             }
-            (Tuple(a), Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.py_eq_simple(y)),
+            (Tuple(a), Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.py_eq_simple(y))
+            }
             (List(a), List(b)) => {
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.py_eq_simple(y))
             }
             (Dict(a), Dict(b)) => {
                 let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.py_eq_simple(w)))
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k).is_some_and(|w| v.py_eq_simple(w)))
             }
             (Set(a), Set(b)) => {
                 let (a, b) = (a.borrow(), b.borrow());

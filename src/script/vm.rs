@@ -173,7 +173,9 @@ impl Vm {
             ip: 0,
             stack: Vec::with_capacity(16),
             locals: vec![Value::Undef; nloc],
-            cells: (0..ncells).map(|_| Rc::new(RefCell::new(Value::Undef))).collect(),
+            cells: (0..ncells)
+                .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                .collect(),
             blocks: vec![],
             globals,
             ns: None,
@@ -185,7 +187,12 @@ impl Vm {
     }
 
     /// Call a value from Rust and run it to completion (used by builtins that take callbacks).
-    pub fn call_sync(&mut self, f: &Value, args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult<Value> {
+    pub fn call_sync(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Value> {
         let base = self.frames.len();
         match self.call(f.clone(), args, kwargs)? {
             Called::Value(v) => Ok(v),
@@ -208,7 +215,16 @@ impl Vm {
     }
 
     fn push_err_frame_line(&self) -> u32 {
-        self.frames.last().map(|f| f.code.lines.get(f.ip.saturating_sub(1)).copied().unwrap_or(0)).unwrap_or(0)
+        self.frames
+            .last()
+            .map(|f| {
+                f.code
+                    .lines
+                    .get(f.ip.saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0)
     }
 
     /// Run until the frame at index `base` returns.
@@ -236,8 +252,17 @@ impl Vm {
             if !first || !f.code.hidden {
                 if let Value::Instance(inst) = &exc {
                     if !f.code.hidden {
-                        let line = f.code.lines.get(f.ip.saturating_sub(1)).copied().unwrap_or(0);
-                        inst.exc.borrow_mut().tb.push((f.code.file.clone(), line, f.code.name.clone()));
+                        let line = f
+                            .code
+                            .lines
+                            .get(f.ip.saturating_sub(1))
+                            .copied()
+                            .unwrap_or(0);
+                        inst.exc.borrow_mut().tb.push((
+                            f.code.file.clone(),
+                            line,
+                            f.code.name.clone(),
+                        ));
                     }
                 }
             }
@@ -337,7 +362,10 @@ impl Vm {
                         Some(v) if !matches!(v, Value::Undef) => v,
                         _ => match self.builtins.get(&name) {
                             Some(v) => v.clone(),
-                            None => return self.err("NameError", format!("name '{name}' is not defined")),
+                            None => {
+                                return self
+                                    .err("NameError", format!("name '{name}' is not defined"))
+                            }
                         },
                     };
                     self.frames[fi].stack.push(v);
@@ -355,11 +383,18 @@ impl Vm {
                     let name = f.code.names[i as usize].clone();
                     let mut v = f.ns.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
                     if v.is_none() {
-                        v = f.globals.borrow().get(&name).cloned().filter(|v| !matches!(v, Value::Undef));
+                        v = f
+                            .globals
+                            .borrow()
+                            .get(&name)
+                            .cloned()
+                            .filter(|v| !matches!(v, Value::Undef));
                     }
                     let v = match v.or_else(|| self.builtins.get(&name).cloned()) {
                         Some(v) => v,
-                        None => return self.err("NameError", format!("name '{name}' is not defined")),
+                        None => {
+                            return self.err("NameError", format!("name '{name}' is not defined"))
+                        }
                     };
                     self.frames[fi].stack.push(v);
                 }
@@ -388,7 +423,10 @@ impl Vm {
                     let o = f.stack.pop().unwrap_or_default();
                     if let Value::Instance(inst) = &o {
                         if inst.attrs.borrow_mut().shift_remove(&name).is_none() {
-                            return self.err("AttributeError", format!("'{}' object has no attribute '{name}'", inst.class.name));
+                            return self.err(
+                                "AttributeError",
+                                format!("'{}' object has no attribute '{name}'", inst.class.name),
+                            );
                         }
                     }
                 }
@@ -542,7 +580,9 @@ impl Vm {
                         self.check_hashable(&x)?;
                         d.insert(Key(x), Value::None);
                     }
-                    self.frames[fi].stack.push(Value::Set(Rc::new(RefCell::new(d))));
+                    self.frames[fi]
+                        .stack
+                        .push(Value::Set(Rc::new(RefCell::new(d))));
                 }
                 Op::BuildDict(n) => {
                     let at = f.stack.len() - 2 * n as usize;
@@ -553,7 +593,9 @@ impl Vm {
                         self.check_hashable(&k)?;
                         d.insert(Key(k), x);
                     }
-                    self.frames[fi].stack.push(Value::Dict(Rc::new(RefCell::new(d))));
+                    self.frames[fi]
+                        .stack
+                        .push(Value::Dict(Rc::new(RefCell::new(d))));
                 }
                 Op::BuildSlice => {
                     let c = f.stack.pop().unwrap_or_default();
@@ -605,9 +647,18 @@ impl Vm {
                     let items = self.collect(&v)?;
                     if items.len() != n as usize {
                         return if items.len() > n as usize {
-                            self.err("ValueError", format!("too many values to unpack (expected {n})"))
+                            self.err(
+                                "ValueError",
+                                format!("too many values to unpack (expected {n})"),
+                            )
                         } else {
-                            self.err("ValueError", format!("not enough values to unpack (expected {n}, got {})", items.len()))
+                            self.err(
+                                "ValueError",
+                                format!(
+                                    "not enough values to unpack (expected {n}, got {})",
+                                    items.len()
+                                ),
+                            )
                         };
                     }
                     self.frames[fi].stack.extend(items.into_iter().rev());
@@ -619,7 +670,11 @@ impl Vm {
                     if items.len() < b + a {
                         return self.err(
                             "ValueError",
-                            format!("not enough values to unpack (expected at least {}, got {})", b + a, items.len()),
+                            format!(
+                                "not enough values to unpack (expected at least {}, got {})",
+                                b + a,
+                                items.len()
+                            ),
                         );
                     }
                     let tail = items.split_off(items.len() - a);
@@ -713,9 +768,21 @@ impl Vm {
                 }
                 Op::MakeFunction(ci, flags) => {
                     let code = f.code.codes[ci as usize].clone();
-                    let closure = if flags & 4 != 0 { tuple_items(f.stack.pop()) } else { vec![] };
-                    let kwd = if flags & 2 != 0 { tuple_items(f.stack.pop()) } else { vec![] };
-                    let defaults = if flags & 1 != 0 { tuple_items(f.stack.pop()) } else { vec![] };
+                    let closure = if flags & 4 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
+                    let kwd = if flags & 2 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
+                    let defaults = if flags & 1 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
                     let closure = closure
                         .into_iter()
                         .map(|c| match c {
@@ -766,8 +833,9 @@ impl Vm {
                             None => Rc::new(RefCell::new(Value::Undef)),
                         })
                         .collect();
-                    let mut cells: Vec<Rc<RefCell<Value>>> =
-                        (0..code.ncellvars).map(|_| Rc::new(RefCell::new(Value::Undef))).collect();
+                    let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars)
+                        .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                        .collect();
                     cells.extend(closure);
                     let name = code.name.clone();
                     self.push_frame(Frame {
@@ -839,7 +907,11 @@ impl Vm {
                             let cause = f.stack.pop().unwrap_or_default();
                             let e = f.stack.pop().unwrap_or_default();
                             let e = self.make_exc(e)?;
-                            let cause = if matches!(cause, Value::None) { None } else { Some(self.make_exc(cause)?) };
+                            let cause = if matches!(cause, Value::None) {
+                                None
+                            } else {
+                                Some(self.make_exc(cause)?)
+                            };
                             self.set_context(&e);
                             if let Value::Instance(i) = &e {
                                 let mut x = i.exc.borrow_mut();
@@ -882,7 +954,11 @@ impl Vm {
                     self.frames[fi].stack.push(m);
                 }
                 Op::AssertFail(has_msg) => {
-                    let args = if has_msg { vec![f.stack.pop().unwrap_or_default()] } else { vec![] };
+                    let args = if has_msg {
+                        vec![f.stack.pop().unwrap_or_default()]
+                    } else {
+                        vec![]
+                    };
                     return Err(new_instance_with_args(self.class("AssertionError"), args));
                 }
             }
@@ -923,7 +999,13 @@ impl Vm {
             FrameKind::Boundary => return Ok(Some(v)),
             FrameKind::Init(inst) => {
                 if !matches!(v, Value::None) {
-                    return self.err("TypeError", format!("__init__() should return None, not '{}'", self.type_name(&v)));
+                    return self.err(
+                        "TypeError",
+                        format!(
+                            "__init__() should return None, not '{}'",
+                            self.type_name(&v)
+                        ),
+                    );
                 }
                 inst
             }
@@ -972,7 +1054,9 @@ impl Vm {
             Value::Coro(c) => {
                 match c.state.get() {
                     CoroState::Created => {}
-                    CoroState::Done => return self.err("RuntimeError", "cannot reuse already awaited coroutine"),
+                    CoroState::Done => {
+                        return self.err("RuntimeError", "cannot reuse already awaited coroutine")
+                    }
                     _ => return self.err("RuntimeError", "coroutine is being awaited already"),
                 }
                 let mut frames = std::mem::take(&mut *c.frames.borrow_mut());
@@ -986,8 +1070,15 @@ impl Vm {
                 Ok(())
             }
             Value::YieldReq(y) => {
-                let Some(b) = self.frames.iter().rposition(|f| matches!(f.kind, FrameKind::CoroBase(_))) else {
-                    return self.err("RuntimeError", "await outside of a task: use asyncio.run(main())");
+                let Some(b) = self
+                    .frames
+                    .iter()
+                    .rposition(|f| matches!(f.kind, FrameKind::CoroBase(_)))
+                else {
+                    return self.err(
+                        "RuntimeError",
+                        "await outside of a task: use asyncio.run(main())",
+                    );
                 };
                 let saved: Vec<Frame> = self.frames.drain(b..).collect();
                 let FrameKind::CoroBase(c) = &saved[0].kind else {
@@ -1008,7 +1099,10 @@ impl Vm {
             }
             other => {
                 let tn = self.type_name(&other);
-                self.err("TypeError", format!("object {tn} can't be used in 'await' expression"))
+                self.err(
+                    "TypeError",
+                    format!("object {tn} can't be used in 'await' expression"),
+                )
             }
         }
     }
@@ -1024,7 +1118,10 @@ impl Vm {
             }
             CoroState::Running => return self.err("ValueError", "coroutine already executing"),
             CoroState::Created if throw.is_none() && !matches!(send, Value::None) => {
-                return self.err("TypeError", "can't send non-None value to a just-started coroutine")
+                return self.err(
+                    "TypeError",
+                    "can't send non-None value to a just-started coroutine",
+                )
             }
             _ => {}
         }
@@ -1047,13 +1144,21 @@ impl Vm {
         }
     }
 
-    fn do_call(&mut self, fi: usize, func: Value, args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult<()> {
+    fn do_call(
+        &mut self,
+        fi: usize,
+        func: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<()> {
         if self.ops > self.op_budget {
             return self.budget_exceeded();
         }
         if let Value::Builtin(Builtin("mod:sim._suspend")) = func {
             // Suspends everything up to the driving coroutine (the module, at asyncio.run).
-            return self.await_value(Value::YieldReq(Rc::new(args.into_iter().next().unwrap_or_default())));
+            return self.await_value(Value::YieldReq(Rc::new(
+                args.into_iter().next().unwrap_or_default(),
+            )));
         }
         match self.call(func, args, kwargs)? {
             Called::Value(v) => self.frames[fi].stack.push(v),
@@ -1071,7 +1176,9 @@ impl Vm {
             ip: 0,
             stack: Vec::with_capacity(16),
             locals: vec![Value::Undef; nloc],
-            cells: (0..ncells).map(|_| Rc::new(RefCell::new(Value::Undef))).collect(),
+            cells: (0..ncells)
+                .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                .collect(),
             blocks: vec![],
             globals,
             ns: None,
@@ -1119,7 +1226,11 @@ impl Vm {
         self.frames.truncate(base);
         match started {
             Ok(v) => Drive::Yielded(v),
-            Err(e) if self.hazard.is_none() && self.is_exc(&e, "StopIteration") && c.state.get() == CoroState::Done => {
+            Err(e)
+                if self.hazard.is_none()
+                    && self.is_exc(&e, "StopIteration")
+                    && c.state.get() == CoroState::Done =>
+            {
                 Drive::Returned
             }
             Err(e) => Drive::Raised(e),
@@ -1152,8 +1263,14 @@ impl Vm {
             Value::Coro(c) => {
                 let c = c.clone();
                 match name {
-                    "send" => self.resume_coro(&c, args.into_iter().next().unwrap_or_default(), None),
-                    "throw" => self.resume_coro(&c, Value::None, Some(args.into_iter().next().unwrap_or_default())),
+                    "send" => {
+                        self.resume_coro(&c, args.into_iter().next().unwrap_or_default(), None)
+                    }
+                    "throw" => self.resume_coro(
+                        &c,
+                        Value::None,
+                        Some(args.into_iter().next().unwrap_or_default()),
+                    ),
                     "close" => {
                         if c.state.get() != CoroState::Running {
                             c.state.set(CoroState::Done);
@@ -1162,7 +1279,10 @@ impl Vm {
                         self.frames[fi].stack.push(Value::None);
                         Ok(())
                     }
-                    _ => self.err("AttributeError", format!("'coroutine' object has no attribute '{name}'")),
+                    _ => self.err(
+                        "AttributeError",
+                        format!("'coroutine' object has no attribute '{name}'"),
+                    ),
                 }
             }
             _ => {
@@ -1174,7 +1294,12 @@ impl Vm {
     }
 
     /// Start a call: builtins finish at once, Python functions push a frame.
-    pub fn call(&mut self, func: Value, mut args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult<Called> {
+    pub fn call(
+        &mut self,
+        func: Value,
+        mut args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Called> {
         match func {
             Value::Func(f) => {
                 let frame = self.make_frame(&f, args, kwargs)?;
@@ -1205,7 +1330,9 @@ impl Vm {
                 }));
                 if self.is_exc(&inst, "BaseException") {
                     if let Value::Instance(i) = &inst {
-                        i.attrs.borrow_mut().insert(Rc::from("args"), Value::tuple(args.clone()));
+                        i.attrs
+                            .borrow_mut()
+                            .insert(Rc::from("args"), Value::tuple(args.clone()));
                     }
                 }
                 match cls.lookup("__init__") {
@@ -1223,13 +1350,16 @@ impl Vm {
                     }
                     None => {
                         if !args.is_empty() && !self.is_exc(&inst, "BaseException") {
-                            return self.err("TypeError", format!("{}() takes no arguments", cls.name));
+                            return self
+                                .err("TypeError", format!("{}() takes no arguments", cls.name));
                         }
                         Ok(Called::Value(inst))
                     }
                 }
             }
-            Value::Builtin(b) => super::builtins::call_builtin(self, b.0, args, kwargs).map(Called::Value),
+            Value::Builtin(b) => {
+                super::builtins::call_builtin(self, b.0, args, kwargs).map(Called::Value)
+            }
             Value::BuiltinMethod(m) => {
                 if let Value::Coro(_) = &m.0 {
                     let fi = self.frames.len() - 1;
@@ -1257,7 +1387,12 @@ impl Vm {
         }
     }
 
-    fn make_frame(&mut self, f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Rc<str>, Value)>) -> PyResult<Frame> {
+    fn make_frame(
+        &mut self,
+        f: &Rc<Function>,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Frame> {
         let code = &f.code;
         let nloc = code.local_names.len();
         let mut locals = vec![Value::Undef; nloc];
@@ -1289,7 +1424,10 @@ impl Vm {
             match code.param_index(&k) {
                 Some(i) => {
                     if !matches!(locals[i], Value::Undef) {
-                        return self.err("TypeError", format!("{}() got multiple values for argument '{k}'", code.name));
+                        return self.err(
+                            "TypeError",
+                            format!("{}() got multiple values for argument '{k}'", code.name),
+                        );
                     }
                     locals[i] = v;
                 }
@@ -1297,16 +1435,19 @@ impl Vm {
                     kw_extra.insert(Key(Value::Str(k)), v);
                 }
                 None => {
-                    return self.err("TypeError", format!("{}() got an unexpected keyword argument '{k}'", code.name));
+                    return self.err(
+                        "TypeError",
+                        format!("{}() got an unexpected keyword argument '{k}'", code.name),
+                    );
                 }
             }
         }
         let nd = f.defaults.len();
         let mut missing = vec![];
-        for i in 0..np {
-            if matches!(locals[i], Value::Undef) {
+        for (i, slot) in locals.iter_mut().enumerate().take(np) {
+            if matches!(slot, Value::Undef) {
                 if i + nd >= np {
-                    locals[i] = f.defaults[i + nd - np].clone();
+                    *slot = f.defaults[i + nd - np].clone();
                 } else {
                     missing.push(code.local_names[i].clone());
                 }
@@ -1317,7 +1458,11 @@ impl Vm {
             let list = match names.len() {
                 1 => names[0].clone(),
                 2 => format!("{} and {}", names[0], names[1]),
-                _ => format!("{}, and {}", names[..names.len() - 1].join(", "), names[names.len() - 1]),
+                _ => format!(
+                    "{}, and {}",
+                    names[..names.len() - 1].join(", "),
+                    names[names.len() - 1]
+                ),
             };
             return self.err(
                 "TypeError",
@@ -1342,7 +1487,10 @@ impl Vm {
                     None => {
                         return self.err(
                             "TypeError",
-                            format!("{}() missing 1 required keyword-only argument: '{k}'", code.name),
+                            format!(
+                                "{}() missing 1 required keyword-only argument: '{k}'",
+                                code.name
+                            ),
                         )
                     }
                 }
@@ -1352,7 +1500,9 @@ impl Vm {
         if code.varkw {
             locals[idx] = Value::Dict(Rc::new(RefCell::new(kw_extra)));
         }
-        let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars).map(|_| Rc::new(RefCell::new(Value::Undef))).collect();
+        let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars)
+            .map(|_| Rc::new(RefCell::new(Value::Undef)))
+            .collect();
         for &(li, ci) in &code.param_cells {
             *cells[ci].borrow_mut() = std::mem::take(&mut locals[li]);
         }
@@ -1417,11 +1567,18 @@ impl Vm {
                         "__class__" => Ok(Value::Class(inst.class.clone())),
                         "__cause__" | "__context__" => {
                             let e = inst.exc.borrow();
-                            let v = if name == "__cause__" { e.cause.clone() } else { e.context.clone() };
+                            let v = if name == "__cause__" {
+                                e.cause.clone()
+                            } else {
+                                e.context.clone()
+                            };
                             Ok(v.unwrap_or_default())
                         }
                         "args" if self.is_exc(o, "BaseException") => Ok(Value::tuple(vec![])),
-                        _ => self.err("AttributeError", format!("'{}' object has no attribute '{name}'", inst.class.name)),
+                        _ => self.err(
+                            "AttributeError",
+                            format!("'{}' object has no attribute '{name}'", inst.class.name),
+                        ),
                     },
                 }
             }
@@ -1429,23 +1586,37 @@ impl Vm {
                 Some(v) => Ok(v),
                 None => match name {
                     "__name__" | "__qualname__" => Ok(Value::Str(c.name.clone())),
-                    _ => self.err("AttributeError", format!("type object '{}' has no attribute '{name}'", c.name)),
+                    _ => self.err(
+                        "AttributeError",
+                        format!("type object '{}' has no attribute '{name}'", c.name),
+                    ),
                 },
             },
             Value::Module(m) => match m.attrs.borrow().get(name) {
                 Some(v) => Ok(v.clone()),
-                None => self.err("AttributeError", format!("module '{}' has no attribute '{name}'", m.name)),
+                None => self.err(
+                    "AttributeError",
+                    format!("module '{}' has no attribute '{name}'", m.name),
+                ),
             },
             Value::Func(f) => match name {
                 "__name__" | "__qualname__" => Ok(Value::Str(f.code.name.clone())),
-                _ => self.err("AttributeError", format!("'function' object has no attribute '{name}'")),
+                _ => self.err(
+                    "AttributeError",
+                    format!("'function' object has no attribute '{name}'"),
+                ),
             },
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.0)),
             Value::Coro(c) => match name {
                 "__name__" | "__qualname__" => Ok(Value::Str(c.name.clone())),
-                "send" | "throw" | "close" => Ok(Value::BuiltinMethod(Rc::new((o.clone(), Rc::from(name))))),
+                "send" | "throw" | "close" => {
+                    Ok(Value::BuiltinMethod(Rc::new((o.clone(), Rc::from(name)))))
+                }
                 "cr_running" => Ok(Value::Bool(c.state.get() == CoroState::Running)),
-                _ => self.err("AttributeError", format!("'coroutine' object has no attribute '{name}'")),
+                _ => self.err(
+                    "AttributeError",
+                    format!("'coroutine' object has no attribute '{name}'"),
+                ),
             },
             Value::Method(m) if name == "__self__" => Ok(m.0.clone()),
             Value::Method(m) => self.get_attr(&m.1.clone(), name),
@@ -1469,7 +1640,10 @@ impl Vm {
             }
             _ => {
                 let tn = self.type_name(o);
-                self.err("AttributeError", format!("'{tn}' object has no attribute '{name}'"))
+                self.err(
+                    "AttributeError",
+                    format!("'{tn}' object has no attribute '{name}'"),
+                )
             }
         }
     }
@@ -1493,14 +1667,19 @@ impl Vm {
         if v.hashable() {
             Ok(())
         } else {
-            self.err("TypeError", format!("unhashable type: '{}'", self.type_name(v)))
+            self.err(
+                "TypeError",
+                format!("unhashable type: '{}'", self.type_name(v)),
+            )
         }
     }
 
     /// Build an exception instance from a class or instance (for `raise`).
     pub fn make_exc(&mut self, e: Value) -> PyResult<Value> {
         match &e {
-            Value::Class(c) if c.is_subclass(&self.class("BaseException")) => self.call_sync(&e, vec![], vec![]),
+            Value::Class(c) if c.is_subclass(&self.class("BaseException")) => {
+                self.call_sync(&e, vec![], vec![])
+            }
             Value::Instance(i) if i.class.is_subclass(&self.class("BaseException")) => Ok(e),
             _ => self.err("TypeError", "exceptions must derive from BaseException"),
         }
@@ -1520,7 +1699,10 @@ impl Vm {
                 Value::Instance(i) => i.class.is_subclass(c),
                 _ => false,
             }),
-            _ => self.err("TypeError", "catching classes that do not inherit from BaseException is not allowed"),
+            _ => self.err(
+                "TypeError",
+                "catching classes that do not inherit from BaseException is not allowed",
+            ),
         }
     }
 
@@ -1554,9 +1736,13 @@ impl Vm {
         let st = match &v {
             Value::Range(r) => IterState::Range(r.0, r.1, r.2),
             Value::List(_) | Value::Tuple(_) | Value::Str(_) => IterState::Seq(v.clone(), 0),
-            Value::Dict(d) | Value::Set(d) => {
-                IterState::Vals(d.borrow().keys().map(|k| k.0.clone()).collect::<Vec<_>>().into_iter())
-            }
+            Value::Dict(d) | Value::Set(d) => IterState::Vals(
+                d.borrow()
+                    .keys()
+                    .map(|k| k.0.clone())
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
             Value::Iter(_) => return Ok(v),
             Value::Instance(i) if i.class.lookup("__iter__").is_some() => {
                 let f = self.get_attr(&v, "__iter__")?;
@@ -1623,7 +1809,10 @@ impl Vm {
                     UnaryOp::Not => "not",
                 };
                 let tn = self.type_name(&a);
-                return self.err("TypeError", format!("bad operand type for unary {sym}: '{tn}'"));
+                return self.err(
+                    "TypeError",
+                    format!("bad operand type for unary {sym}: '{tn}'"),
+                );
             }
         })
     }
@@ -1662,9 +1851,21 @@ impl Vm {
                 v.extend(y.iter().cloned());
                 return Ok(Value::tuple(v));
             }
-            (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Int(_) | Value::Bool(_))
-            | (BinOp::Mul, Value::Int(_) | Value::Bool(_), Value::Str(_) | Value::List(_) | Value::Tuple(_)) => {
-                let (s, n) = if matches!(a, Value::Int(_) | Value::Bool(_)) { (&b, &a) } else { (&a, &b) };
+            (
+                BinOp::Mul,
+                Value::Str(_) | Value::List(_) | Value::Tuple(_),
+                Value::Int(_) | Value::Bool(_),
+            )
+            | (
+                BinOp::Mul,
+                Value::Int(_) | Value::Bool(_),
+                Value::Str(_) | Value::List(_) | Value::Tuple(_),
+            ) => {
+                let (s, n) = if matches!(a, Value::Int(_) | Value::Bool(_)) {
+                    (&b, &a)
+                } else {
+                    (&a, &b)
+                };
                 let n = match n {
                     Value::Int(i) => (*i).max(0) as usize,
                     Value::Bool(x) => *x as usize,
@@ -1701,7 +1902,12 @@ impl Vm {
             (BinOp::Mod, Value::Str(f), _) => return super::format::percent_format(self, f, &b),
             (BinOp::Sub, Value::Set(x), Value::Set(y)) => {
                 let y = y.borrow();
-                let d: Dict = x.borrow().iter().filter(|(k, _)| !y.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let d: Dict = x
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| !y.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 return Ok(Value::Set(Rc::new(RefCell::new(d))));
             }
             (BinOp::BitOr, Value::Set(x), Value::Set(y)) => {
@@ -1713,7 +1919,12 @@ impl Vm {
             }
             (BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
                 let y = y.borrow();
-                let d: Dict = x.borrow().iter().filter(|(k, _)| y.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let d: Dict = x
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| y.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 return Ok(Value::Set(Rc::new(RefCell::new(d))));
             }
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
@@ -1734,13 +1945,26 @@ impl Vm {
         let (ta, tb) = (self.type_name(&a), self.type_name(&b));
         let sym = op_symbol(op);
         if op == BinOp::Add && ta == "str" {
-            return self.err("TypeError", format!("can only concatenate str (not \"{tb}\") to str"));
+            return self.err(
+                "TypeError",
+                format!("can only concatenate str (not \"{tb}\") to str"),
+            );
         }
         if op == BinOp::Add && ta == "list" {
-            return self.err("TypeError", format!("can only concatenate list (not \"{tb}\") to list"));
+            return self.err(
+                "TypeError",
+                format!("can only concatenate list (not \"{tb}\") to list"),
+            );
         }
-        let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
-        self.err("TypeError", format!("unsupported operand type(s) for {sym}: '{ta}' and '{tb}'"))
+        let sym = if inplace {
+            format!("{sym}=")
+        } else {
+            sym.to_string()
+        };
+        self.err(
+            "TypeError",
+            format!("unsupported operand type(s) for {sym}: '{ta}' and '{tb}'"),
+        )
     }
 
     /// Equality with `__eq__` on instances.
@@ -1761,7 +1985,9 @@ impl Vm {
                 let (x, y) = (x.clone(), y.clone());
                 self.seq_eq(&x, &y)
             }
-            (Value::Method(x), Value::Method(y)) => Ok(x.0.identity() == y.0.identity() && x.1.identity() == y.1.identity()),
+            (Value::Method(x), Value::Method(y)) => {
+                Ok(x.0.identity() == y.0.identity() && x.1.identity() == y.1.identity())
+            }
             _ => Ok(a.py_eq_simple(b)),
         }
     }
@@ -1806,7 +2032,9 @@ impl Vm {
                 }
                 None
             }
-            (Value::Float(x), _) | (_, Value::Float(x)) if x.is_nan() && num::to_f64(a).is_some() && num::to_f64(b).is_some() => {
+            (Value::Float(x), _) | (_, Value::Float(x))
+                if x.is_nan() && num::to_f64(a).is_some() && num::to_f64(b).is_some() =>
+            {
                 return Ok(false)
             }
             _ => num::num_cmp(a, b),
@@ -1826,7 +2054,10 @@ impl Vm {
                     _ => ">=",
                 };
                 let (ta, tb) = (self.type_name(a), self.type_name(b));
-                self.err("TypeError", format!("'{sym}' not supported between instances of '{ta}' and '{tb}'"))
+                self.err(
+                    "TypeError",
+                    format!("'{sym}' not supported between instances of '{ta}' and '{tb}'"),
+                )
             }
         }
     }
@@ -1848,7 +2079,13 @@ impl Vm {
         match container {
             Value::Str(s) => match x {
                 Value::Str(sub) => Ok(s.contains(&**sub)),
-                _ => self.err("TypeError", format!("'in <string>' requires string as left operand, not {}", self.type_name(x))),
+                _ => self.err(
+                    "TypeError",
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        self.type_name(x)
+                    ),
+                ),
             },
             Value::Dict(d) | Value::Set(d) => {
                 self.check_hashable(x)?;
@@ -1857,7 +2094,11 @@ impl Vm {
             Value::Range(r) => Ok(match x {
                 Value::Int(i) => {
                     let (s, e, st) = **r;
-                    (if st > 0 { *i >= s && *i < e } else { *i <= s && *i > e }) && (i - s) % st == 0
+                    (if st > 0 {
+                        *i >= s && *i < e
+                    } else {
+                        *i <= s && *i > e
+                    }) && (i - s) % st == 0
                 }
                 _ => false,
             }),
@@ -1881,7 +2122,7 @@ impl Vm {
     fn format_value(&mut self, v: Value, conv: u32, spec: Option<Value>) -> PyResult<Value> {
         let v = match char::from_u32(conv).unwrap_or(' ') {
             'r' => Value::str(&self.repr(&v)?),
-            's' => Value::str(&self.to_str(&v)?),
+            's' => Value::str(&self.py_str(&v)?),
             'a' => Value::str(&self.repr(&v)?),
             _ => v,
         };
@@ -1899,7 +2140,7 @@ impl Vm {
     }
 
     /// `str(v)`.
-    pub fn to_str(&mut self, v: &Value) -> PyResult<String> {
+    pub fn py_str(&mut self, v: &Value) -> PyResult<String> {
         match v {
             Value::Str(s) => Ok(s.to_string()),
             _ => super::format::to_str(self, v),
@@ -1916,10 +2157,14 @@ impl Vm {
             };
             if let Some(c) = cause {
                 out.push_str(&self.format_traceback(&c));
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
             } else if let (Some(c), false) = (ctx, sup) {
                 out.push_str(&self.format_traceback(&c));
-                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+                out.push_str(
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                );
             }
             let tb = i.exc.borrow().tb.clone();
             if !tb.is_empty() {
@@ -1941,7 +2186,7 @@ impl Vm {
     /// `ValueError: msg` line of an exception.
     pub fn exc_line(&mut self, exc: &Value) -> String {
         let name = self.type_name(exc);
-        let msg = self.to_str(exc).unwrap_or_default();
+        let msg = self.py_str(exc).unwrap_or_default();
         if msg.is_empty() {
             name
         } else {
