@@ -121,6 +121,8 @@ pub struct Code {
     pub hidden: bool,
     /// Uses zero-argument super(): the frame needs its function's owner class.
     pub uses_super: bool,
+    /// Inline cache: for each name, the globals slot it was last found in (u32::MAX: none).
+    pub gcache: Vec<std::cell::Cell<u32>>,
 }
 
 impl Code {

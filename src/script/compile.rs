@@ -408,6 +408,9 @@ impl<'a> Compiler<'a> {
     fn finish(mut self) -> Code {
         self.code.local_names = self.locals.iter().map(|s| Rc::from(s.as_str())).collect();
         self.code.cell_names = self.cells.iter().map(|s| Rc::from(s.as_str())).collect();
+        self.code.gcache = (0..self.code.names.len())
+            .map(|_| std::cell::Cell::new(u32::MAX))
+            .collect();
         self.code
     }
 

@@ -111,7 +111,7 @@ impl Vm {
             me: std::rc::Weak::new(),
             cpu_cost_ns: 0,
             ops: 0,
-            op_budget: 50_000_000,
+            op_budget: 200_000_000,
             hazard: None,
             source: Rc::from(source),
             path: Rc::from(path),
@@ -356,15 +356,30 @@ impl Vm {
                     f.stack.push(Value::Cell(c));
                 }
                 Op::LoadGlobal(i) => {
-                    let name = f.code.names[i as usize].clone();
-                    let g = f.globals.borrow().get(&name).cloned();
-                    let v = match g {
+                    let code = &f.code;
+                    let name = &code.names[i as usize];
+                    let cache = &code.gcache[i as usize];
+                    let g = f.globals.borrow();
+                    let cached = g
+                        .get_index(cache.get() as usize)
+                        .filter(|(k, _)| Rc::ptr_eq(k, name) || ***k == **name)
+                        .map(|(_, v)| v.clone());
+                    let found = match cached {
+                        Some(v) => Some(v),
+                        None => g.get_full(&**name).map(|(idx, _, v)| {
+                            cache.set(idx as u32);
+                            v.clone()
+                        }),
+                    };
+                    drop(g);
+                    let v = match found {
                         Some(v) if !matches!(v, Value::Undef) => v,
-                        _ => match self.builtins.get(&name) {
+                        _ => match self.builtins.get(name) {
                             Some(v) => v.clone(),
                             None => {
+                                let name = name.clone();
                                 return self
-                                    .err("NameError", format!("name '{name}' is not defined"))
+                                    .err("NameError", format!("name '{name}' is not defined"));
                             }
                         },
                     };
@@ -372,8 +387,17 @@ impl Vm {
                 }
                 Op::StoreGlobal(i) => {
                     let v = f.stack.pop().unwrap_or_default();
-                    let name = f.code.names[i as usize].clone();
-                    f.globals.borrow_mut().insert(name, v);
+                    let code = &f.code;
+                    let name = &code.names[i as usize];
+                    let cache = &code.gcache[i as usize];
+                    let mut g = f.globals.borrow_mut();
+                    match g.get_index_mut(cache.get() as usize) {
+                        Some((k, slot)) if Rc::ptr_eq(k, name) || **k == **name => *slot = v,
+                        _ => {
+                            let (idx, _) = g.insert_full(name.clone(), v);
+                            cache.set(idx as u32);
+                        }
+                    }
                 }
                 Op::DelGlobal(i) => {
                     let name = f.code.names[i as usize].clone();
@@ -489,6 +513,8 @@ impl Vm {
                             BinOp::Add => x.checked_add(*y),
                             BinOp::Sub => x.checked_sub(*y),
                             BinOp::Mul => x.checked_mul(*y),
+                            BinOp::Mod if *y > 0 && *x >= 0 => Some(x % y),
+                            BinOp::FloorDiv if *y > 0 && *x >= 0 => Some(x / y),
                             _ => None,
                         };
                         if let Some(r) = r {
