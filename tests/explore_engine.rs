@@ -130,7 +130,12 @@ fn shards_merge_into_the_single_run_answer() {
 
 #[test]
 fn a_found_seed_replays_and_its_token_replays_without_the_seed() {
-    for strategy in [Strategy::Random, Strategy::PCT, Strategy::Pct { depth: 2 }] {
+    for strategy in [
+        Strategy::Random,
+        Strategy::PCT,
+        Strategy::Pct { depth: 2 },
+        Strategy::Pos,
+    ] {
         let e = explore(&lost_update, &cfg(200, strategy, 2));
         let f = &e.failures[0];
         let spec = RunSpec {

@@ -9,7 +9,7 @@ use crate::explore::{
 };
 use crate::report::failure::{render, replay_line};
 use crate::report::json::ResultLine;
-use crate::sim::{FaultPlan, HazardPolicy, Seed};
+use crate::sim::{FaultPlan, Seed};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -70,7 +70,7 @@ pub(crate) fn config_for(p: &dyn Program, o: &ExploreOptions) -> ExploreConfig {
     cfg.shard = o.shard.unwrap_or(Shard::ALL);
     cfg.keep_going = o.keep_going;
     cfg.budget = o.load.budget;
-    cfg.hazards = h.hazard_policy(HazardPolicy::default());
+    cfg.hazards = p.hazard_policy();
     cfg
 }
 

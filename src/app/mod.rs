@@ -18,7 +18,7 @@ pub use run::{replay, run, timeline, ReplayOptions, RunOptions, TimelineOptions}
 pub use shrink::{shrink, ShrinkOptions};
 
 use crate::explore::{Header, Target};
-use crate::sim::{Budget, Outcome, Sim};
+use crate::sim::{Budget, HazardPolicy, Outcome, Sim};
 use std::path::{Path, PathBuf};
 
 /// How a command ended.
@@ -58,6 +58,9 @@ pub trait Program: Target {
     fn path(&self) -> &str;
     /// Its expectation header.
     fn header(&self) -> &Header;
+    /// The hazard policy of its runs (its header's `deny=`/`allow=` on top
+    /// of the defaults for its language).
+    fn hazard_policy(&self) -> HazardPolicy;
     /// Runs once on `sim`, capturing output.
     fn run_captured(&self, sim: &mut Sim) -> Captured;
 }

@@ -4,7 +4,7 @@ use super::{Captured, Exit, LoadOptions, Loader, Program};
 use crate::explore::{sim_for, RunSpec};
 use crate::report::failure::{render, replay_line};
 use crate::report::timeline::Timeline;
-use crate::sim::{Budget, FaultPlan, HazardPolicy, Schedule, Seed, Strategy, TraceMode};
+use crate::sim::{Budget, FaultPlan, Schedule, Seed, Strategy, TraceMode};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -75,7 +75,7 @@ pub(crate) fn spec(
         faults: faults.clone(),
         schedule: None,
         budget,
-        hazards: p.header().hazard_policy(HazardPolicy::default()),
+        hazards: p.hazard_policy(),
         trace: TraceMode::Full,
     }
 }

@@ -44,9 +44,11 @@ pub struct Header {
     pub expect: Expect,
     /// Virtual seconds the FIFO run must take.
     pub expect_elapsed: Option<f64>,
+    /// Virtual CPU time per interpreted operation (`cpu-cost=1us`).
+    pub cpu_cost: Option<std::time::Duration>,
 }
 
-const KEYS: &str = "seeds, strategy, faults, deny, allow, expect, expect-elapsed";
+const KEYS: &str = "seeds, strategy, faults, deny, allow, expect, expect-elapsed, cpu-cost";
 
 impl Header {
     /// Parses the header from a scenario's source. Only the leading block of
@@ -148,6 +150,12 @@ impl Header {
                         .ok()
                         .filter(|v| v.is_finite() && *v >= 0.0)
                         .ok_or_else(|| bad("expect-elapsed takes virtual seconds, like 1.5"))?,
+                )
+            }
+            "cpu-cost" => {
+                self.cpu_cost = Some(
+                    crate::sim::parse_duration(value)
+                        .map_err(|_| bad("cpu-cost takes a duration per operation, like 1us"))?,
                 )
             }
             _ => {

@@ -12,9 +12,10 @@ use std::time::Duration;
 pub enum StrategyChoice {
     /// Every schedule uses this strategy.
     Single(Strategy),
-    /// Schedules rotate through random and PCT of depths 1–3, so one
-    /// exploration gets the strengths of each: random finds shallow races
-    /// fastest, PCT finds bugs that need one task to be starved.
+    /// Schedules rotate through random, PCT (depths 2 and 3) and POS, so
+    /// one exploration gets the strengths of each: random finds shallow
+    /// races fastest, PCT and POS find bugs that need one task starved or
+    /// delayed behind many others.
     Portfolio,
 }
 
@@ -24,8 +25,9 @@ impl StrategyChoice {
         match self {
             StrategyChoice::Single(s) => s,
             StrategyChoice::Portfolio => match index % 4 {
-                0 | 2 => Strategy::Random,
+                0 => Strategy::Random,
                 1 => Strategy::Pct { depth: 2 },
+                2 => Strategy::Pos,
                 _ => Strategy::Pct { depth: 3 },
             },
         }

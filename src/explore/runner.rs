@@ -123,7 +123,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
 
     let work = || {
         let mut part = Partial::default();
-        let mut sims: BTreeMap<String, Sim> = BTreeMap::new();
+        let mut sims: BTreeMap<Strategy, Sim> = BTreeMap::new();
         'chunks: loop {
             let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
             let lo = chunk.saturating_mul(CHUNK);
@@ -139,7 +139,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
                     continue;
                 }
                 let strategy = config.strategy.for_index(index);
-                let sim = sims.entry(strategy.to_string()).or_insert_with(|| {
+                let sim = sims.entry(strategy).or_insert_with(|| {
                     Sim::new(0)
                         .strategy(strategy)
                         .faults(config.faults.clone())
