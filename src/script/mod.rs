@@ -29,7 +29,7 @@ pub use diag::{Diagnostic, Diagnostics, Span};
 
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
-use crate::sim::{Outcome, RunReport, Seed, Sim, Strategy};
+use crate::sim::{HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy};
 
 /// Parse and check a scenario; bad input comes back as renderable diagnostics (exit code 2).
 pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
@@ -50,11 +50,14 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
     let shown = path.display().to_string();
     let source =
         std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
-    Ok(Box::new(ScriptProgram::new(
-        &shown,
-        &source,
-        opts.cpu_cost_ns,
-    )?))
+    let mut program = ScriptProgram::new(&shown, &source, opts.cpu_cost_ns)?;
+    if opts.cpu_cost_ns == 0 {
+        // The file's header sets a cost the command line did not.
+        if let Some(d) = program.header.cpu_cost {
+            program.cpu_cost_ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        }
+    }
+    Ok(Box::new(program))
 }
 
 impl ScriptProgram {
@@ -84,6 +87,13 @@ impl Program for ScriptProgram {
 
     fn header(&self) -> &Header {
         &self.header
+    }
+
+    fn hazard_policy(&self) -> HazardPolicy {
+        // CPython only logs a task exception nobody retrieved, and exits 0:
+        // report it, do not fail the run, so `run` matches `python3`.
+        let base = HazardPolicy::default().set(HazardKind::UnretrievedFailure, Policy::Report);
+        self.header.hazard_policy(base)
     }
 
     fn run_captured(&self, sim: &mut Sim) -> Captured {
@@ -181,9 +191,7 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
             }
         }
     };
-    let hazards = prog
-        .header
-        .hazard_policy(crate::sim::HazardPolicy::default());
+    let hazards = prog.hazard_policy();
     let mut sim = Sim::new(Seed(opts.seed))
         .strategy(opts.strategy)
         .hazards(hazards);
