@@ -14,29 +14,44 @@ use std::time::Duration;
 const PCT3: Strategy = Strategy::Pct { depth: 3 };
 
 fn main() {
-    let reps = parse_reps();
+    let (reps, only) = parse_args();
+    let run = |section: &str| only.as_deref().is_none_or(|o| o == section);
     println!("# awaitsim comparisons: medians of {reps} batches (after one warm-up)\n");
-    task_switch(reps);
-    timer_sleeps(reps);
-    schedules_per_second(reps);
-    schedules_to_find();
-}
-
-fn parse_reps() -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    match args.iter().position(|a| a == "--reps") {
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|n| n.parse().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| usage()),
-        None if args.len() > 1 => usage(),
-        None => 15,
+    if run("switch") {
+        task_switch(reps);
+    }
+    if run("timers") {
+        timer_sleeps(reps);
+    }
+    if run("lost") {
+        schedules_per_second(reps);
+    }
+    if run("find") {
+        schedules_to_find();
     }
 }
 
+/// `--reps N` (batches per measurement, default 15) and `--only SECTION`.
+fn parse_args() -> (usize, Option<String>) {
+    let mut reps = 15;
+    let mut only = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match (a.as_str(), args.next()) {
+            ("--reps", Some(n)) => {
+                reps = n.parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage())
+            }
+            ("--only", Some(s)) if ["switch", "timers", "lost", "find"].contains(&s.as_str()) => {
+                only = Some(s)
+            }
+            _ => usage(),
+        }
+    }
+    (reps, only)
+}
+
 fn usage() -> ! {
-    eprintln!("usage: compare [--reps N]   (N batches per measurement, default 15)");
+    eprintln!("usage: compare [--reps N] [--only switch|timers|lost|find]");
     std::process::exit(2);
 }
 
