@@ -276,7 +276,22 @@ impl Core {
         id
     }
 
+    /// Wakes the running task if `w` is the loop's own waker for it, without
+    /// the round trip through the waker's vtable and the thread-local (the
+    /// hot path of every `yield_now`). False if `w` is some other waker.
+    #[inline]
+    pub fn wake_own(&mut self, w: &Waker) -> bool {
+        match self.current {
+            Some(t) if w.will_wake(&waker(self.epoch, t)) => {
+                self.wake(epoch_key(self.epoch), t);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Queues a task's step at the back of the ready queue (`call_soon`).
+    #[inline]
     pub fn wake(&mut self, epoch: u32, task: TaskId) {
         if epoch != epoch_key(self.epoch) {
             return;

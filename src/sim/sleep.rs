@@ -161,11 +161,16 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        with_core(|c| {
+        let woken = with_core(|c| {
             c.tick();
             c.current_wait = Some(Wait::Yield);
+            c.wake_own(cx.waker())
         });
-        cx.waker().wake_by_ref();
+        if !woken {
+            // Someone else's waker (a combinator's): wake it outside the
+            // loop's borrow, since waking may re-enter the loop.
+            cx.waker().wake_by_ref();
+        }
         Poll::Pending
     }
 }
