@@ -83,7 +83,10 @@ pub(crate) struct Core {
     picks: u64,
     scheduler: AnyScheduler,
     pub decider: Decider,
-    pub user_rng: SimRng,
+    /// The program's own RNG, seeded on first use: most runs never draw from
+    /// it, and seeding a ChaCha costs as much as several task steps.
+    user_rng: Option<SimRng>,
+    user_seed: u64,
     pub faults: FaultPlan,
     policy: HazardPolicy,
     budget: Budget,
@@ -120,7 +123,8 @@ impl Core {
             picks: 0,
             scheduler: Strategy::Fifo.scheduler(1),
             decider: Decider::new(),
-            user_rng: SimRng::new(0),
+            user_rng: None,
+            user_seed: 0,
             faults: FaultPlan::none(),
             policy: HazardPolicy::default(),
             budget: Budget::default(),
@@ -153,7 +157,8 @@ impl Core {
         self.scheduler.begin(&mut self.decider.rng);
         // The program's own randomness gets its own stream, so that adding a
         // fault or a strategy decision does not change what `random()` says.
-        self.user_rng = SimRng::new(user_seed.0 ^ 0x5eed_0f0a_5e1f);
+        self.user_rng = None;
+        self.user_seed = user_seed.0 ^ 0x5eed_0f0a_5e1f;
         self.faults = cfg.faults.clone();
         self.policy = cfg.hazards;
         self.budget = cfg.budget;
@@ -162,6 +167,14 @@ impl Core {
         self.hash = Hasher(Hasher::SEED);
         self.hazards.clear();
         self.abort = None;
+    }
+
+    /// A draw from the program's own RNG stream.
+    pub fn user_random(&mut self) -> u64 {
+        let seed = self.user_seed;
+        self.user_rng
+            .get_or_insert_with(|| SimRng::new(seed))
+            .next_u64()
     }
 
     #[inline]
@@ -668,7 +681,8 @@ pub(crate) fn drive(
     cfg: &Config,
     mut main: Pin<&mut dyn Future<Output = ()>>,
 ) -> (Result<(), Failure>, RunReport) {
-    cell.borrow_mut().add_task(Some(Rc::from("main")), None);
+    // No name: `task_name` calls task 0 "main" without allocating per run.
+    cell.borrow_mut().add_task(None, None);
     let result = loop {
         let entry = {
             let mut core = cell.borrow_mut();
