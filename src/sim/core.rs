@@ -16,7 +16,7 @@ use super::ready::{CallId, Ready, ReadyQueue};
 use super::schedule::Schedule;
 use super::seed::Seed;
 use super::strategy::{AnyScheduler, Scheduler, Strategy};
-use super::task::{epoch_key, waker, Runnable, TaskId};
+use super::task::{epoch_key, own_waker_target, waker, Runnable, TaskId};
 use super::time::{format_nanos, Nanos};
 use super::timers::{TimerAction, TimerId, Timers};
 use super::trace::{Event, Fault, Hasher, Record, TaskEnd, Trace, TraceMode, Wait};
@@ -582,10 +582,19 @@ impl Core {
         }
     }
 
+    /// Fires a due timer. A sleep woken through the loop's own waker is
+    /// queued right here; any other action is handed back to run outside the
+    /// loop's borrow.
     fn fire_timer(&mut self, id: TimerId) -> Option<TimerAction> {
         let (action, seq) = self.timers.fire(id)?;
         self.hash.mix(H_TIMER | seq);
         self.emit(|| Event::TimerFire { seq });
+        if let TimerAction::Wake(Some(w)) = &action {
+            if let Some((epoch, task)) = own_waker_target(w) {
+                self.wake(epoch, task);
+                return None;
+            }
+        }
         Some(action)
     }
 
