@@ -22,6 +22,7 @@ use super::timers::{TimerAction, TimerId, Timers};
 use super::trace::{Event, Fault, Hasher, Record, TaskEnd, Trace, TraceMode, Wait};
 use std::cell::RefCell;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -339,6 +340,7 @@ impl Core {
             .is_some_and(|s| s.end.is_some())
     }
 
+    #[inline(never)]
     fn finish_task(&mut self, t: TaskId, end: TaskEnd) {
         self.hash.mix(H_END | u64::from(t.0));
         let slot = &mut self.tasks[t.index()];
@@ -567,6 +569,9 @@ impl Core {
         StepStart::Poll(slot.cell.clone(), waker(self.epoch, t))
     }
 
+    // Inlined into the loop: it runs after every step, and as a call it
+    // cost as much as the rest of a suspension's bookkeeping.
+    #[inline(always)]
     fn end_step(&mut self, t: TaskId, polled: Poll<TaskEnd>) {
         self.current = None;
         match polled {
@@ -712,6 +717,9 @@ pub(crate) fn drive(
                 let polled = match start {
                     StepStart::Skip => continue,
                     StepStart::Poll(Some(task), waker) => {
+                        // The loop's waker owns nothing: skip its no-op drop
+                        // through the vtable.
+                        let waker = ManuallyDrop::new(waker);
                         task.poll_step(&mut Context::from_waker(&waker))
                     }
                     StepStart::Poll(None, waker) => {
