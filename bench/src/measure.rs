@@ -27,6 +27,22 @@ pub fn median_of(reps: usize, mut batch: impl FnMut() -> Duration) -> Duration {
     median(&mut samples)
 }
 
+/// Runs each of `batches` once to warm up, then round-robin `reps` times,
+/// and returns the median wall time of each. Interleaving keeps a ratio
+/// between them honest when the machine's load drifts during the run.
+pub fn medians(reps: usize, batches: &mut [&mut dyn FnMut() -> Duration]) -> Vec<Duration> {
+    for b in batches.iter_mut() {
+        b();
+    }
+    let mut samples = vec![Vec::with_capacity(reps); batches.len()];
+    for _ in 0..reps {
+        for (b, s) in batches.iter_mut().zip(&mut samples) {
+            s.push(b());
+        }
+    }
+    samples.iter_mut().map(|s| median(s)).collect()
+}
+
 /// Nanoseconds per operation for a batch of `ops` operations.
 pub fn ns_per(d: Duration, ops: u64) -> f64 {
     d.as_nanos() as f64 / ops as f64

@@ -7,7 +7,7 @@
 
 use awaitsim::Strategy;
 use awaitsim_bench::lost_update::{self, Shape, ShuttleStrategy};
-use awaitsim_bench::measure::{median_of, ns_per};
+use awaitsim_bench::measure::{medians, ns_per};
 use awaitsim_bench::{switch, timers};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ const PCT3: Strategy = Strategy::Pct { depth: 3 };
 fn main() {
     let (reps, only) = parse_args();
     let run = |section: &str| only.as_deref().is_none_or(|o| o == section);
-    println!("# awaitsim comparisons: medians of {reps} batches (after one warm-up)\n");
+    println!("# awaitsim comparisons: medians of {reps} batches per cell, interleaved round-robin with the other cells of its row or table (after one warm-up each)\n");
     if run("switch") {
         task_switch(reps);
     }
@@ -73,10 +73,16 @@ fn task_switch(reps: usize) {
     let mut random = switch::awaitsim_sim(Strategy::Random);
     for (n, m) in [(100, 1000), (10, 10_000)] {
         let ops = (n * m) as u64;
-        let f = ns_per(median_of(reps, || switch::awaitsim(&mut fifo, n, m)), ops);
-        let r = ns_per(median_of(reps, || switch::awaitsim(&mut random, n, m)), ops);
-        let lp = ns_per(median_of(reps, || switch::local_pool(n, m)), ops);
-        let tk = ns_per(median_of(reps, || switch::tokio(&rt, n, m)), ops);
+        let t = medians(
+            reps,
+            &mut [
+                &mut || switch::awaitsim(&mut fifo, n, m),
+                &mut || switch::awaitsim(&mut random, n, m),
+                &mut || switch::local_pool(n, m),
+                &mut || switch::tokio(&rt, n, m),
+            ],
+        );
+        let [f, r, lp, tk] = [0, 1, 2, 3].map(|i| ns_per(t[i], ops));
         println!(
             "| {n} x {m} | {f:.1} | {r:.1} | {lp:.1} | {tk:.1} | {:.2}x | {:.2}x | {:.2}x | {}, {} |",
             lp / f,
@@ -98,12 +104,17 @@ fn timer_sleeps(reps: usize) {
     for (n, m) in [(100, 100), (1000, 10)] {
         let plan = timers::durations(n, m);
         let ops = (n * m) as u64;
-        let a = ns_per(median_of(reps, || timers::awaitsim(&mut sim, &plan)), ops);
-        let t = ns_per(median_of(reps, || timers::tokio(&plan)), ops);
+        let t = medians(
+            reps,
+            &mut [&mut || timers::awaitsim(&mut sim, &plan), &mut || {
+                timers::tokio(&plan)
+            }],
+        );
+        let [a, tk] = [0, 1].map(|i| ns_per(t[i], ops));
         println!(
-            "| {n} x {m} | {a:.1} | {t:.1} | {:.2}x | {} |",
-            t / a,
-            verdict(t / a >= 2.0)
+            "| {n} x {m} | {a:.1} | {tk:.1} | {:.2}x | {} |",
+            tk / a,
+            verdict(tk / a >= 2.0)
         );
     }
     println!();
@@ -116,59 +127,36 @@ fn per_sec(d: Duration, runs: u64) -> f64 {
 /// (c) fresh runs per second of 2 tasks x 10 yields; target >= 2 M/s.
 fn schedules_per_second(reps: usize) {
     const ROUNDS: usize = 10;
+    // Batches of roughly 10 ms each.
+    const FAST: u64 = 10_000;
+    const SLOW: u64 = 2_000;
     println!("## (c) lost-update test, 2 tasks x {ROUNDS} yields, a fresh run per schedule (schedules/s; target >= 2 M/s)\n");
     println!("| explorer | schedules/s | awaitsim / it | target |");
     println!("|---|---|---|---|");
-    let fast = 20_000;
-    let slow = 2_000;
     let mut rnd = lost_update::awaitsim_sim(Strategy::Random, Shape::Together, ROUNDS);
     let mut pct = lost_update::awaitsim_sim(PCT3, Shape::Together, ROUNDS);
     let mut fifo = lost_update::awaitsim_sim(Strategy::Fifo, Shape::Together, ROUNDS);
-    let mut seed = 0;
-    let mut next = || {
-        seed += fast;
-        seed
+    // Every batch explores new seeds, as exploration does.
+    let seed = std::cell::Cell::new(0u64);
+    let next = |n: u64| {
+        seed.set(seed.get() + n);
+        seed.get()
     };
-    let ar = per_sec(
-        median_of(reps, || {
-            lost_update::awaitsim_runs(&mut rnd, next(), fast, ROUNDS)
-        }),
-        fast,
+    let t = medians(
+        reps,
+        &mut [
+            &mut || lost_update::awaitsim_runs(&mut rnd, next(FAST), FAST, ROUNDS),
+            &mut || lost_update::awaitsim_runs(&mut pct, next(FAST), FAST, ROUNDS),
+            &mut || lost_update::awaitsim_runs(&mut fifo, next(FAST), FAST, ROUNDS),
+            &mut || lost_update::shuttle_random_runs(next(1), SLOW, ROUNDS),
+            &mut || lost_update::shuttle_check_random(SLOW, ROUNDS),
+            &mut || lost_update::shuttle_pct_runs(next(1), SLOW, ROUNDS),
+            &mut || lost_update::shuttle_check_pct(SLOW, ROUNDS),
+            &mut || lost_update::tokio_runs(SLOW, ROUNDS),
+        ],
     );
-    let ap = per_sec(
-        median_of(reps, || {
-            lost_update::awaitsim_runs(&mut pct, next(), fast, ROUNDS)
-        }),
-        fast,
-    );
-    let af = per_sec(
-        median_of(reps, || {
-            lost_update::awaitsim_runs(&mut fifo, next(), fast, ROUNDS)
-        }),
-        fast,
-    );
-    let sr = per_sec(
-        median_of(reps, || {
-            lost_update::shuttle_random_runs(next(), slow, ROUNDS)
-        }),
-        slow,
-    );
-    let sp = per_sec(
-        median_of(reps, || lost_update::shuttle_pct_runs(next(), slow, ROUNDS)),
-        slow,
-    );
-    let scr = per_sec(
-        median_of(reps, || lost_update::shuttle_check_random(slow, ROUNDS)),
-        slow,
-    );
-    let scp = per_sec(
-        median_of(reps, || lost_update::shuttle_check_pct(slow, ROUNDS)),
-        slow,
-    );
-    let tk = per_sec(
-        median_of(reps, || lost_update::tokio_runs(slow, ROUNDS)),
-        slow,
-    );
+    let [ar, ap, af] = [0, 1, 2].map(|i| per_sec(t[i], FAST));
+    let [sr, scr, sp, scp, tk] = [3, 4, 5, 6, 7].map(|i| per_sec(t[i], SLOW));
     let row = |name: &str, v: f64, base: f64, target: Option<bool>| {
         println!(
             "| {name} | {} | {} | {} |",
