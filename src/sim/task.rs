@@ -266,7 +266,10 @@ pub(crate) fn own_waker_target(w: &Waker) -> Option<(u32, TaskId)> {
         return None;
     }
     let v = w.data().addr();
-    Some(((v >> HALF) as u32, TaskId((v & ((1usize << HALF) - 1)) as u32)))
+    Some((
+        (v >> HALF) as u32,
+        TaskId((v & ((1usize << HALF) - 1)) as u32),
+    ))
 }
 
 /// Epoch as the waker stores it (truncated on 32-bit targets).
