@@ -152,7 +152,7 @@ impl Core {
         self.ops = 0;
         self.steps = 0;
         self.picks = 0;
-        self.scheduler = cfg.strategy.scheduler(cfg.pct_horizon);
+        self.scheduler.reconfigure(cfg.strategy, cfg.pct_horizon);
         let user_seed = cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed);
         self.decider.reset(cfg.seed, cfg.schedule.as_ref());
         self.scheduler.begin(&mut self.decider.rng);
