@@ -16,6 +16,7 @@ const PCT3: Strategy = Strategy::Pct { depth: 3 };
 fn main() {
     let (reps, only) = parse_args();
     let run = |section: &str| only.as_deref().is_none_or(|o| o == section);
+    let load_before = load();
     println!("# awaitsim comparisons: medians of {reps} batches per cell, interleaved round-robin with the other cells of its row or table (after one warm-up each)\n");
     if run("switch") {
         task_switch(reps);
@@ -29,6 +30,15 @@ fn main() {
     if run("find") {
         schedules_to_find();
     }
+    println!("load average (1, 5, 15 min) at start: {load_before}; at end: {}", load());
+}
+
+/// The machine's load average, to judge how noisy a run was (other builds
+/// share these 2 cores).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// `--reps N` (batches per measurement, default 15) and `--only SECTION`.
