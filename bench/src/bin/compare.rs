@@ -30,7 +30,10 @@ fn main() {
     if run("find") {
         schedules_to_find();
     }
-    println!("load average (1, 5, 15 min) at start: {load_before}; at end: {}", load());
+    println!(
+        "load average (1, 5, 15 min) at start: {load_before}; at end: {}",
+        load()
+    );
 }
 
 /// The machine's load average, to judge how noisy a run was (other builds
