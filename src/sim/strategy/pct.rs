@@ -33,9 +33,7 @@ impl Pct {
             change_points: Vec::new(),
         }
     }
-}
 
-impl Pct {
     /// Same as `Pct::new(depth, horizon)`, keeping this one's allocations.
     pub(crate) fn reconfigure(&mut self, depth: u32, horizon: u64) {
         self.depth = depth.max(1);
