@@ -206,7 +206,7 @@ pub fn set_wait(description: impl Into<Arc<str>>) {
 /// A draw from the program's own seeded RNG (a scenario's `random` module).
 /// Separate from the scheduler's stream, and not recorded as a decision.
 pub fn user_random_u64() -> u64 {
-    with_core(|c| c.user_rng.next_u64())
+    with_core(|c| c.user_random())
 }
 
 /// Records a hazard detected by a layer above (a scenario interpreter),
