@@ -524,6 +524,9 @@ impl Core {
                     duration: b.duration,
                 });
                 let extra = self.decider.amount(self.faults.max_late(b.duration));
+                if extra > 0 {
+                    self.injected(Fault::LongerBlock { by: extra });
+                }
                 self.advance(b.duration.saturating_add(extra));
             }
         }
