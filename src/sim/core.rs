@@ -505,8 +505,7 @@ impl Core {
         if slot.end.is_some() {
             return StepStart::Skip;
         }
-        self.steps += 1;
-        if self.steps > self.budget.max_steps {
+        if self.steps >= self.budget.max_steps {
             let (limit, at) = (self.budget.max_steps, self.now);
             self.fail(Failure::Budget {
                 budget: BudgetKind::Steps,
@@ -515,6 +514,7 @@ impl Core {
             });
             return StepStart::Skip;
         }
+        self.steps += 1;
         self.hash.mix(H_STEP | u64::from(t.0));
         self.emit(|| Event::Step { task: t });
         self.current = Some(t);
