@@ -9,7 +9,6 @@ use awaitsim::{
 };
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
@@ -22,21 +21,19 @@ use std::time::Duration;
 /// yields between the two spawns: under FIFO the first task then reads and
 /// writes before the second reads, and only a schedule that departs from
 /// FIFO (running the spawner before the first task's first step) loses it.
-fn lost_update() -> impl Future<Output = ()> {
-    async {
-        let counter = Rc::new(Cell::new(0));
-        let inc = |c: Rc<Cell<u32>>| async move {
-            let v = c.get();
-            yield_now().await;
-            c.set(v + 1);
-        };
-        let a = spawn(inc(counter.clone()));
+async fn lost_update() {
+    let counter = Rc::new(Cell::new(0));
+    let inc = |c: Rc<Cell<u32>>| async move {
+        let v = c.get();
         yield_now().await;
-        let b = spawn(inc(counter.clone()));
-        a.await.unwrap();
-        b.await.unwrap();
-        assert_eq!(counter.get(), 2, "lost update");
-    }
+        c.set(v + 1);
+    };
+    let a = spawn(inc(counter.clone()));
+    yield_now().await;
+    let b = spawn(inc(counter.clone()));
+    a.await.unwrap();
+    b.await.unwrap();
+    assert_eq!(counter.get(), 2, "lost update");
 }
 
 fn assert_finds_lost_update(strategy: Strategy) {
@@ -209,8 +206,14 @@ fn check_panics_with_the_seed_and_a_replay_line() {
     let text = panic_text(payload);
     assert!(text.contains("lost update"), "{text}");
     assert!(text.contains(&format!("{SEED_ENV}={}", r.seed)), "{text}");
-    assert!(text.contains(&format!("schedule: {}", r.schedule)), "{text}");
-    assert!(text.contains(&format!("{SCHEDULE_ENV}={}", r.schedule)), "{text}");
+    assert!(
+        text.contains(&format!("schedule: {}", r.schedule)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{SCHEDULE_ENV}={}", r.schedule)),
+        "{text}"
+    );
     assert!(text.contains("replay:"), "{text}");
     assert!(
         text.contains(&format!("schedule {} of 100 failed", found.index)),
@@ -284,8 +287,8 @@ fn run_child(var: &str, value: &str) -> (bool, String) {
         .env(var, value)
         .output()
         .expect("run the test binary");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
 

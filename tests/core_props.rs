@@ -347,7 +347,9 @@ fn io_name(task: usize, op: usize) -> String {
 }
 
 fn parse_io_name(name: &str) -> (usize, usize) {
-    let (t, o) = name[1..].split_once('.').expect("io names are t<task>.<op>");
+    let (t, o) = name[1..]
+        .split_once('.')
+        .expect("io names are t<task>.<op>");
     (t.parse().unwrap(), o.parse().unwrap())
 }
 
@@ -657,7 +659,12 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
     prop_assert!(!log.iter().any(|e| e.kind == Kind::Ghost), "a ghost ran");
     // Virtual time never goes backwards.
     for w in log.windows(2) {
-        prop_assert!(w[0].at <= w[1].at, "time went back: {:?} then {:?}", w[0], w[1]);
+        prop_assert!(
+            w[0].at <= w[1].at,
+            "time went back: {:?} then {:?}",
+            w[0],
+            w[1]
+        );
     }
     // Steps never overlap: each step is Start/Resume ... Suspend/End/Panicking
     // of one task, and nothing else is logged in between.
@@ -665,7 +672,13 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
     for e in log {
         match e.kind {
             Kind::Start | Kind::Resume(_) => {
-                prop_assert_eq!(open, None, "step of {} began inside another: {:?}", e.task, e);
+                prop_assert_eq!(
+                    open,
+                    None,
+                    "step of {} began inside another: {:?}",
+                    e.task,
+                    e
+                );
                 open = Some(e.task);
             }
             Kind::Suspend(_) | Kind::End | Kind::Panicking => {
@@ -687,7 +700,12 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
                     s.task == e.task
                         && matches!(s.kind, Kind::Suspend(_) | Kind::End | Kind::Panicking)
                 });
-                prop_assert!(parent_suspended, "task {} started before {} suspended", c, e.task);
+                prop_assert!(
+                    parent_suspended,
+                    "task {} started before {} suspended",
+                    c,
+                    e.task
+                );
             }
         }
         // Sleeps and I/O never resume before their deadline.
@@ -699,7 +717,12 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
                     .find(|s| s.task == e.task)
                     .expect("a resume follows its suspend");
                 prop_assert_eq!(&before.kind, &Kind::Suspend(op));
-                prop_assert!(e.at >= before.at + d, "op {} of task {} ended early", op, e.task);
+                prop_assert!(
+                    e.at >= before.at + d,
+                    "op {} of task {} ended early",
+                    op,
+                    e.task
+                );
             }
         }
         // A blocking call of d moves the clock by d (up to `late` × d more),
@@ -857,18 +880,33 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
         }
     }
     for &(t, i) in fails.keys() {
-        prop_assert!(pos(t, &Kind::Suspend(i)).is_some(), "fail at an io never reached");
+        prop_assert!(
+            pos(t, &Kind::Suspend(i)).is_some(),
+            "fail at an io never reached"
+        );
     }
     // A cancelled or stalled task does nothing after that I/O point.
     for &(t, i) in cancels.iter().chain(&stalls) {
         let at = pos(t, &Kind::Suspend(i));
         prop_assert!(at.is_some(), "fault at t{}.{} never reached", t, i);
-        let after = log[at.unwrap() + 1..].iter().filter(|e| e.task == t).count();
-        prop_assert_eq!(after, 0, "task {} ran after its I/O was cancelled or stalled", t);
+        let after = log[at.unwrap() + 1..]
+            .iter()
+            .filter(|e| e.task == t)
+            .count();
+        prop_assert_eq!(
+            after,
+            0,
+            "task {} ran after its I/O was cancelled or stalled",
+            t
+        );
     }
     for e in log {
         if let Kind::Joined(c, Joined::Cancelled) = e.kind {
-            prop_assert!(cancels.iter().any(|&(t, _)| t == c), "task {} cancelled without a fault", c);
+            prop_assert!(
+                cancels.iter().any(|&(t, _)| t == c),
+                "task {} cancelled without a fault",
+                c
+            );
         }
     }
     match &r.out.result {
@@ -876,12 +914,20 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
         Err(f) => match f.kind() {
             FailureKind::Stall => prop_assert!(!stalls.is_empty(), "stall without a stall: {}", f),
             FailureKind::Exception => {
-                prop_assert!(cancels.iter().any(|&(t, _)| t == 0), "main not cancelled: {}", f)
+                prop_assert!(
+                    cancels.iter().any(|&(t, _)| t == 0),
+                    "main not cancelled: {}",
+                    f
+                )
             }
             // A cancelled task detaches its children; a child that then
             // panics is an unretrieved failure.
             FailureKind::Assertion => {
-                prop_assert!(!cancels.is_empty() && f.to_string().contains("fails"), "{}", f)
+                prop_assert!(
+                    !cancels.is_empty() && f.to_string().contains("fails"),
+                    "{}",
+                    f
+                )
             }
             _ => prop_assert!(false, "unexpected failure: {}", f),
         },
@@ -907,11 +953,20 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
         let mut injected = late.clone();
         for x in &observed {
             let k = injected.iter().position(|y| y == x);
-            prop_assert!(k.is_some(), "a delay of {} with no late fault ({:?})", x, late);
+            prop_assert!(
+                k.is_some(),
+                "a delay of {} with no late fault ({:?})",
+                x,
+                late
+            );
             injected.swap_remove(k.unwrap());
         }
         if r.out.result.is_ok() && cancels.is_empty() {
-            prop_assert!(injected.is_empty(), "late faults with no effect: {:?}", injected);
+            prop_assert!(
+                injected.is_empty(),
+                "late faults with no effect: {:?}",
+                injected
+            );
         }
     }
     Ok(())
@@ -1099,4 +1154,3 @@ proptest! {
         }
     }
 }
-

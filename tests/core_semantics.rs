@@ -5,9 +5,9 @@
 
 use awaitsim::sim::{call_soon, set_wait, BudgetKind, Event, Fault, Wait, Waiting};
 use awaitsim::{
-    block, io, now, sleep, sleep_until, spawn, spawn_named, timeout, yield_now, Budget,
-    Elapsed, Failure, FailureKind, FaultPlan, HazardKind, HazardPolicy, JoinError,
-    JoinHandle, Policy, Sim, Strategy, TraceMode,
+    block, io, now, sleep, sleep_until, spawn, spawn_named, timeout, yield_now, Budget, Elapsed,
+    Failure, FailureKind, FaultPlan, HazardKind, HazardPolicy, JoinError, JoinHandle, Policy, Sim,
+    Strategy, TraceMode,
 };
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -165,7 +165,13 @@ fn equal_deadlines_resume_in_registration_order() {
     });
     assert_eq!(
         entries(&log),
-        ["1 at 10ms", "3 at 10ms", "0 at 10ms", "2 at 10ms", "4 at 10ms"]
+        [
+            "1 at 10ms",
+            "3 at 10ms",
+            "0 at 10ms",
+            "2 at 10ms",
+            "4 at 10ms"
+        ]
     );
 }
 
@@ -346,8 +352,14 @@ fn awaiting_a_never_completed_future_is_reported_as_a_deadlock() {
         }
     );
     let text = err.to_string();
-    assert!(text.contains("task main waits on a future outside awaitsim"), "{text}");
-    assert!(text.contains("task waiter waits on lock `db` held by nobody"), "{text}");
+    assert!(
+        text.contains("task main waits on a future outside awaitsim"),
+        "{text}"
+    );
+    assert!(
+        text.contains("task waiter waits on lock `db` held by nobody"),
+        "{text}"
+    );
 }
 
 /// A stall fault makes an I/O point never complete: the run ends as a stall
@@ -492,12 +504,10 @@ fn the_task_budget_stops_a_spawning_loop() {
     ));
 }
 
-fn spinner() -> impl Future<Output = ()> {
-    async {
-        // Calls into the simulator forever without ever awaiting.
-        loop {
-            std::hint::black_box(now());
-        }
+async fn spinner() {
+    // Calls into the simulator forever without ever awaiting.
+    loop {
+        std::hint::black_box(now());
     }
 }
 
@@ -793,26 +803,24 @@ fn io_faults_reach_the_awaiter() {
 // ---------------------------------------------------------------------------
 
 /// A small racy program whose interleaving depends on the seed.
-fn racy(log: Log) -> impl Future<Output = ()> {
-    async move {
-        let hs: Vec<_> = (0..3)
-            .map(|i| {
-                let log = log.clone();
-                spawn(async move {
-                    for k in 0..3 {
-                        push(&log, format!("{i}.{k}@{:?}", now()));
-                        if k == 1 {
-                            sleep(ms(i + 1)).await;
-                        } else {
-                            yield_now().await;
-                        }
+async fn racy(log: Log) {
+    let hs: Vec<_> = (0..3)
+        .map(|i| {
+            let log = log.clone();
+            spawn(async move {
+                for k in 0..3 {
+                    push(&log, format!("{i}.{k}@{:?}", now()));
+                    if k == 1 {
+                        sleep(ms(i + 1)).await;
+                    } else {
+                        yield_now().await;
                     }
-                })
+                }
             })
-            .collect();
-        for h in hs {
-            h.await.unwrap();
-        }
+        })
+        .collect();
+    for h in hs {
+        h.await.unwrap();
     }
 }
 
@@ -858,7 +866,10 @@ fn a_reused_sim_gives_the_same_runs_as_fresh_ones() {
     assert_eq!(first_a, racy_on(&mut fresh(a)));
     assert_eq!(then_b, racy_on(&mut fresh(b)));
     assert_eq!(again_a, first_a);
-    assert_ne!(first_a.0, then_b.0, "seeds 11 and 12 interleave differently");
+    assert_ne!(
+        first_a.0, then_b.0,
+        "seeds 11 and 12 interleave differently"
+    );
 }
 
 /// A waker kept from an earlier run does nothing in the next run of the
