@@ -1,8 +1,9 @@
 //! Property tests of the core executor over generated task programs.
 //!
 //! A generator builds random trees of tasks: each task is a list of
-//! operations (sleep, yield, blocking call, I/O point, spawn a child, join a
-//! child, create-and-drop a future) and may end by panicking. The same
+//! operations (sleep, yield, blocking call, I/O point, timeout, spawn a
+//! child, cancel a child, join a child, create-and-drop a future) and may
+//! end by panicking. The same
 //! program is run by awaitsim under every strategy and many seeds, with every
 //! task logging what it does into one shared log, and the log is checked
 //! against the guarantees of DESIGN.md. Under `fifo` with no faults the log
@@ -80,6 +81,11 @@ enum GOp {
     Await(usize),
     /// Create a future and drop it without awaiting or spawning it.
     Ghost,
+    /// Cancel one of the children spawned so far and not yet joined (it is
+    /// still joined later, and gives `Cancelled` unless it had finished).
+    Cancel(usize),
+    /// `timeout(first, sleep(second))`.
+    Timeout(u64, u64),
 }
 
 /// One operation of a flattened program; tasks are named by their index in
@@ -93,12 +99,15 @@ enum Op {
     Spawn(usize),
     Join(usize),
     Ghost,
+    Cancel(usize),
+    Timeout(u64, u64),
 }
 
 #[derive(Clone, Debug)]
 struct TaskDef {
     ops: Vec<Op>,
     panics: bool,
+    parent: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -109,11 +118,40 @@ struct Program {
 impl Program {
     fn from_tree(root: &GTask) -> Program {
         let mut tasks = Vec::new();
-        flatten(root, &mut tasks);
+        flatten(root, None, &mut tasks);
         // A panicking main ends the run; failures are exercised in children,
         // where they must reach the awaiter.
         tasks[0].panics = false;
+        // Cancelling a task drops the handles of its children, detaching
+        // them; a detached task that panics is an unretrieved failure that
+        // ends the run. Keep failures out of subtrees that may be cancelled,
+        // so that fault-free runs always complete.
+        let targets: BTreeSet<usize> = tasks
+            .iter()
+            .flat_map(|t| t.ops.iter())
+            .filter_map(|op| match op {
+                Op::Cancel(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        for i in 0..tasks.len() {
+            let mut up = Some(i);
+            while let Some(a) = up {
+                if targets.contains(&a) {
+                    tasks[i].panics = false;
+                }
+                up = tasks[a].parent;
+            }
+        }
         Program { tasks }
+    }
+
+    fn has_cancels(&self) -> bool {
+        self.ops().any(|op| matches!(op, Op::Cancel(_)))
+    }
+
+    fn has_timeouts(&self) -> bool {
+        self.ops().any(|op| matches!(op, Op::Timeout(..)))
     }
 
     fn has_blocks(&self) -> bool {
@@ -130,7 +168,10 @@ impl Program {
         let mut p = self.clone();
         for t in &mut p.tasks {
             for op in &mut t.ops {
-                if matches!(op, Op::Sleep(_) | Op::Block(_) | Op::Io(_)) {
+                if matches!(
+                    op,
+                    Op::Sleep(_) | Op::Block(_) | Op::Io(_) | Op::Timeout(..)
+                ) {
                     *op = Op::Yield;
                 }
             }
@@ -139,11 +180,12 @@ impl Program {
     }
 }
 
-fn flatten(t: &GTask, out: &mut Vec<TaskDef>) -> usize {
+fn flatten(t: &GTask, parent: Option<usize>, out: &mut Vec<TaskDef>) -> usize {
     let me = out.len();
     out.push(TaskDef {
         ops: Vec::new(),
         panics: t.panics,
+        parent,
     });
     let mut ops = Vec::new();
     let mut unjoined: Vec<usize> = Vec::new();
@@ -154,8 +196,14 @@ fn flatten(t: &GTask, out: &mut Vec<TaskDef>) -> usize {
             GOp::Block(d) => ops.push(Op::Block(*d)),
             GOp::Io(d) => ops.push(Op::Io(*d)),
             GOp::Ghost => ops.push(Op::Ghost),
+            GOp::Timeout(a, b) => ops.push(Op::Timeout(*a, *b)),
+            GOp::Cancel(k) => {
+                if !unjoined.is_empty() {
+                    ops.push(Op::Cancel(unjoined[k % unjoined.len()]));
+                }
+            }
             GOp::Spawn(child) => {
-                let c = flatten(child, out);
+                let c = flatten(child, Some(me), out);
                 ops.push(Op::Spawn(c));
                 unjoined.push(c);
             }
@@ -185,6 +233,12 @@ fn leaf_op() -> BoxedStrategy<GOp> {
         2 => prop::sample::select(vec![1u64, 2, 3, 5, 10]).prop_map(|ms| GOp::Io(ms * MS)),
         2 => any::<u8>().prop_map(|k| GOp::Await(k as usize)),
         1 => Just(GOp::Ghost),
+        1 => any::<u8>().prop_map(|k| GOp::Cancel(k as usize)),
+        1 => (
+            prop::sample::select(vec![0u64, 1, 2, 5]),
+            prop::sample::select(vec![0u64, 1, 2, 5]),
+        )
+            .prop_map(|(a, b)| GOp::Timeout(a * MS, b * MS)),
     ]
     .boxed()
 }
@@ -246,6 +300,12 @@ enum Kind {
     IoDone(usize, bool),
     /// Written by a future that must never run.
     Ghost,
+    Cancelling(usize),
+    /// The task's future was dropped by a cancellation (at a loop step,
+    /// outside the task's own steps).
+    Dropped,
+    /// `Op::Timeout` at op `i` gave `Ok` (true) or `Elapsed`.
+    TimedOut(usize, bool),
     Panicking,
     End,
 }
@@ -291,6 +351,20 @@ impl Ctx {
             ));
         }
         self.record(task, kind);
+    }
+
+    /// The future of `task` is dropped by a cancellation: this happens in
+    /// a loop step of its own, outside any step of a task's code.
+    fn dropped(&self, task: usize) {
+        if let Some(other) = self.running.get() {
+            self.violation(format!("task {task} was dropped inside a step of {other}"));
+        }
+        let at = awaitsim::sim::now_nanos();
+        self.log.borrow_mut().push(Ev {
+            task,
+            at,
+            kind: Kind::Dropped,
+        });
     }
 
     /// The step of `task` ends.
@@ -357,10 +431,31 @@ fn panic_message(task: usize) -> String {
     format!("task {task} fails")
 }
 
+/// Logs `Dropped` if the task's future is dropped before it ends, during the
+/// run (not when the loop tears down what is left after main returned).
+struct DropLog {
+    ctx: Rc<Ctx>,
+    task: usize,
+    ended: bool,
+}
+
+impl Drop for DropLog {
+    fn drop(&mut self) {
+        if !self.ended && awaitsim::sim::current_task().is_some() {
+            self.ctx.dropped(self.task);
+        }
+    }
+}
+
 /// The awaitsim future of task `me` of the program.
 fn task(ctx: Rc<Ctx>, me: usize) -> Pin<Box<dyn Future<Output = ()>>> {
     Box::pin(async move {
         ctx.enter(me, Kind::Start);
+        let mut guard = DropLog {
+            ctx: ctx.clone(),
+            task: me,
+            ended: false,
+        };
         let def = ctx.prog.tasks[me].clone();
         let mut handles: BTreeMap<usize, JoinHandle<()>> = BTreeMap::new();
         for (i, op) in def.ops.iter().enumerate() {
@@ -409,8 +504,19 @@ fn task(ctx: Rc<Ctx>, me: usize) -> Pin<Box<dyn Future<Output = ()>>> {
                     };
                     drop(ghost);
                 }
+                Op::Cancel(c) => {
+                    ctx.record(me, Kind::Cancelling(c));
+                    handles[&c].cancel();
+                }
+                Op::Timeout(limit, d) => {
+                    let inner = awaitsim::sleep(Duration::from_nanos(d));
+                    let t = awaitsim::timeout(Duration::from_nanos(limit), inner);
+                    let r = point(&ctx, me, i, t).await;
+                    ctx.record(me, Kind::TimedOut(i, r.is_ok()));
+                }
             }
         }
+        guard.ended = true;
         if def.panics {
             ctx.leave(me, Kind::Panicking);
             panic!("{}", panic_message(me));
@@ -494,25 +600,40 @@ fn for_each_run(
 
 // ---------------------------------------------------------------------------
 // The reference model: CPython's `_run_once`, written from the docs, not
-// from src/sim.
+// from src/sim. Cancellation follows the Rust API (the future is dropped at
+// the task's next step, its children's handles with it, detaching them);
+// its timing is CPython's (`cancel()` queues the task's step at once).
 // ---------------------------------------------------------------------------
 
 #[derive(Clone, Copy, Debug)]
 enum Entry {
     /// A task's `__step`.
     Step(usize),
-    /// A sleep's timer callback: completes the future, which `call_soon`s
-    /// the task's wake-up.
+    /// A timer callback (by registration number): completes a sleep, which
+    /// `call_soon`s the task's wake-up.
     Timer(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimerState {
+    Armed,
+    Queued,
+    Fired,
+    Cancelled,
 }
 
 #[derive(Clone, Debug, Default)]
 struct ModelTask {
     pc: usize,
     started: bool,
+    queued: bool,
+    cancel: bool,
     end: Option<Joined>,
     joiner: Option<usize>,
     waiting: Option<usize>,
+    /// Timers the task is waiting on: a sleep's, or a timeout's inner sleep
+    /// and deadline (`None` for a zero-length one, which is a yield).
+    timers: Vec<Option<usize>>,
 }
 
 struct Model<'a> {
@@ -520,8 +641,9 @@ struct Model<'a> {
     now: u64,
     ready: VecDeque<Entry>,
     /// CPython's `_scheduled` heap, ordered by (deadline, registration).
-    timers: BTreeSet<(u64, u64, usize)>,
-    seq: u64,
+    heap: BTreeSet<(u64, usize)>,
+    /// Per registration number: the task it wakes, and its state.
+    timers: Vec<(usize, TimerState)>,
     tasks: Vec<ModelTask>,
     log: Vec<Ev>,
 }
@@ -531,33 +653,44 @@ impl Model<'_> {
         let mut m = Model {
             prog,
             now: 0,
-            ready: VecDeque::from([Entry::Step(0)]),
-            timers: BTreeSet::new(),
-            seq: 0,
+            ready: VecDeque::new(),
+            heap: BTreeSet::new(),
+            timers: Vec::new(),
             tasks: vec![ModelTask::default(); prog.tasks.len()],
             log: Vec::new(),
         };
-        while m.tasks[0].end.is_none() {
+        m.wake(0);
+        'run: while m.tasks[0].end.is_none() {
             // One `_run_once`: if nothing is ready, jump to the first
             // deadline; move every due timer to the back of the ready queue;
             // then run exactly the callbacks ready at this point.
             if m.ready.is_empty() {
-                let &(deadline, _, _) = m
-                    .timers
+                let &(deadline, _) = m
+                    .heap
                     .first()
                     .expect("model: no deadlock possible when every child is joined");
                 m.now = m.now.max(deadline);
             }
-            while let Some(&(deadline, seq, t)) = m.timers.first() {
+            while let Some(&(deadline, seq)) = m.heap.first() {
                 if deadline > m.now {
                     break;
                 }
-                m.timers.remove(&(deadline, seq, t));
-                m.ready.push_back(Entry::Timer(t));
+                m.heap.remove(&(deadline, seq));
+                m.timers[seq].1 = TimerState::Queued;
+                m.ready.push_back(Entry::Timer(seq));
             }
             for _ in 0..m.ready.len() {
+                // The run ends as soon as main has: what is left is dropped.
+                if m.tasks[0].end.is_some() {
+                    break 'run;
+                }
                 match m.ready.pop_front().unwrap() {
-                    Entry::Timer(t) => m.ready.push_back(Entry::Step(t)),
+                    Entry::Timer(seq) => {
+                        if m.timers[seq].1 == TimerState::Queued {
+                            m.timers[seq].1 = TimerState::Fired;
+                            m.wake(m.timers[seq].0);
+                        }
+                    }
                     Entry::Step(t) => m.step(t),
                 }
             }
@@ -573,25 +706,96 @@ impl Model<'_> {
         });
     }
 
+    /// `call_soon(task.__step)`, unless already queued or finished.
+    fn wake(&mut self, t: usize) {
+        let task = &mut self.tasks[t];
+        if task.queued || task.end.is_some() {
+            return;
+        }
+        task.queued = true;
+        self.ready.push_back(Entry::Step(t));
+    }
+
+    /// A sleep of `d` at the current time: a timer, or a yield for 0.
+    fn sleep(&mut self, t: usize, d: u64) -> Option<usize> {
+        if d == 0 {
+            self.wake(t);
+            return None;
+        }
+        let seq = self.timers.len();
+        self.timers.push((t, TimerState::Armed));
+        self.heap.insert((self.now + d, seq));
+        Some(seq)
+    }
+
+    fn fired(&self, timer: Option<usize>) -> bool {
+        timer.is_none_or(|seq| self.timers[seq].1 == TimerState::Fired)
+    }
+
+    fn cancel_timer(&mut self, timer: Option<usize>) {
+        if let Some(seq) = timer {
+            if matches!(self.timers[seq].1, TimerState::Armed | TimerState::Queued) {
+                let deadline = self.heap.iter().find(|&&(_, s)| s == seq).map(|&(d, _)| d);
+                if let Some(d) = deadline {
+                    self.heap.remove(&(d, seq));
+                }
+                self.timers[seq].1 = TimerState::Cancelled;
+            }
+        }
+    }
+
     fn suspend(&mut self, t: usize, i: usize) {
         self.tasks[t].waiting = Some(i);
         self.log(t, Kind::Suspend(i));
     }
 
+    fn finish(&mut self, t: usize, end: Joined) {
+        self.tasks[t].end = Some(end);
+        // Done callbacks are scheduled with `call_soon`.
+        if let Some(j) = self.tasks[t].joiner {
+            self.wake(j);
+        }
+    }
+
     fn step(&mut self, t: usize) {
         let prog = self.prog;
         let ops = &prog.tasks[t].ops;
+        self.tasks[t].queued = false;
+        if self.tasks[t].end.is_some() {
+            return;
+        }
+        if self.tasks[t].cancel {
+            // The future is dropped: its timers are cancelled, its
+            // children's handles dropped (they run on, detached).
+            if self.tasks[t].started {
+                self.log(t, Kind::Dropped);
+            }
+            for timer in std::mem::take(&mut self.tasks[t].timers) {
+                self.cancel_timer(timer);
+            }
+            return self.finish(t, Joined::Cancelled);
+        }
         if !self.tasks[t].started {
             self.tasks[t].started = true;
             self.log(t, Kind::Start);
         } else {
             let i = self.tasks[t].waiting.take().expect("woken while waiting");
             self.log(t, Kind::Resume(i));
+            let timers = std::mem::take(&mut self.tasks[t].timers);
             match ops[i] {
                 Op::Io(_) => self.log(t, Kind::IoDone(i, true)),
                 Op::Join(c) => {
                     let j = self.tasks[c].end.clone().expect("joiner woken by the end");
                     self.log(t, Kind::Joined(c, j));
+                }
+                Op::Timeout(..) => {
+                    // `Timeout` polls the inner future first, then the
+                    // deadline; the loser's timer is cancelled when the
+                    // timeout is dropped.
+                    let ok = self.fired(timers[0]);
+                    assert!(ok || self.fired(timers[1]), "model: spurious wake-up");
+                    self.cancel_timer(timers[if ok { 1 } else { 0 }]);
+                    self.log(t, Kind::TimedOut(i, ok));
                 }
                 _ => {}
             }
@@ -602,13 +806,19 @@ impl Model<'_> {
             match ops[i] {
                 // `asyncio.sleep(0)` and a yield: the step is queued again
                 // at once, behind everything already ready.
-                Op::Sleep(0) | Op::Yield => {
-                    self.ready.push_back(Entry::Step(t));
+                Op::Sleep(d) | Op::Io(d) => {
+                    let timer = self.sleep(t, d);
+                    self.tasks[t].timers = vec![timer];
                     return self.suspend(t, i);
                 }
-                Op::Sleep(d) | Op::Io(d) => {
-                    self.timers.insert((self.now + d, self.seq, t));
-                    self.seq += 1;
+                Op::Yield => {
+                    self.wake(t);
+                    return self.suspend(t, i);
+                }
+                Op::Timeout(limit, d) => {
+                    let inner = self.sleep(t, d);
+                    let deadline = self.sleep(t, limit);
+                    self.tasks[t].timers = vec![inner, deadline];
                     return self.suspend(t, i);
                 }
                 Op::Block(d) => {
@@ -618,8 +828,8 @@ impl Model<'_> {
                 }
                 Op::Spawn(c) => {
                     // `create_task` → `call_soon(__step)`.
-                    self.ready.push_back(Entry::Step(c));
                     self.log(t, Kind::Spawned(c));
+                    self.wake(c);
                 }
                 Op::Join(c) => match self.tasks[c].end.clone() {
                     // Awaiting a finished task does not yield.
@@ -629,6 +839,14 @@ impl Model<'_> {
                         return self.suspend(t, i);
                     }
                 },
+                Op::Cancel(c) => {
+                    self.log(t, Kind::Cancelling(c));
+                    let child = &mut self.tasks[c];
+                    if child.end.is_none() && !child.cancel {
+                        child.cancel = true;
+                        self.wake(c);
+                    }
+                }
                 Op::Ghost => {}
             }
         }
@@ -639,11 +857,7 @@ impl Model<'_> {
             self.log(t, Kind::End);
             Joined::Ok
         };
-        self.tasks[t].end = Some(end);
-        // Done callbacks are scheduled with `call_soon`.
-        if let Some(j) = self.tasks[t].joiner {
-            self.ready.push_back(Entry::Step(j));
-        }
+        self.finish(t, end);
     }
 }
 
@@ -653,6 +867,8 @@ impl Model<'_> {
 
 /// Guarantees that hold for every run, under any strategy and fault plan.
 fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseError> {
+    // Without cancel faults, only `Op::Cancel` cancels.
+    let only_ops_cancel = plan.cancel == 0.0;
     prop_assert!(r.violations.is_empty(), "violations: {:?}", r.violations);
     let log = &r.log;
     // An un-awaited, un-spawned future never runs.
@@ -685,6 +901,8 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
                 prop_assert_eq!(open, Some(e.task), "{:?}", e);
                 open = None;
             }
+            // A cancelled task is dropped by the loop, between steps.
+            Kind::Dropped => prop_assert_eq!(open, None, "{:?}", e),
             _ => prop_assert_eq!(open, Some(e.task), "{:?}", e),
         }
     }
@@ -725,6 +943,43 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
                 );
             }
         }
+        // A timeout resumes no earlier than whichever of its inner sleep and
+        // its deadline it reports.
+        if let Kind::TimedOut(op, ok) = e.kind {
+            let Op::Timeout(limit, d) = prog.tasks[e.task].ops[op] else {
+                unreachable!()
+            };
+            prop_assert_eq!(&log[i - 1].kind, &Kind::Resume(op));
+            let suspended = log[..i - 1]
+                .iter()
+                .rev()
+                .find(|s| s.task == e.task)
+                .unwrap();
+            prop_assert_eq!(&suspended.kind, &Kind::Suspend(op));
+            let waited = if ok { d } else { limit };
+            prop_assert!(
+                e.at >= suspended.at + waited,
+                "timeout op {} of task {} early",
+                op,
+                e.task
+            );
+        }
+        // A cancelled task never runs again; only its drop is logged.
+        if let Kind::Cancelling(c) = e.kind {
+            let ended_before = log[..i]
+                .iter()
+                .any(|s| s.task == c && matches!(s.kind, Kind::End | Kind::Panicking));
+            if !ended_before {
+                let ran = log[i..]
+                    .iter()
+                    .find(|s| s.task == c && s.kind != Kind::Dropped);
+                prop_assert!(ran.is_none(), "task {} ran after its cancel: {:?}", c, ran);
+            }
+        }
+        if e.kind == Kind::Dropped && only_ops_cancel {
+            let asked = log[..i].iter().any(|s| s.kind == Kind::Cancelling(e.task));
+            prop_assert!(asked, "task {} dropped without a cancel", e.task);
+        }
         // A blocking call of d moves the clock by d (up to `late` × d more),
         // and, with time monotonic, delays everything logged after it.
         if let Kind::BlockEnd(op) = e.kind {
@@ -750,22 +1005,37 @@ fn check_log(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCaseEr
                 None => Joined::Cancelled,
             };
             prop_assert_eq!(j, &expected, "join of task {}", c);
+            if *j == Joined::Cancelled && only_ops_cancel {
+                let asked = log[..i].iter().any(|s| s.kind == Kind::Cancelling(*c));
+                prop_assert!(asked, "task {} cancelled without a cancel", c);
+            }
         }
     }
     Ok(())
 }
 
 /// In the trace: timers never fire before their deadline; with `ordered`,
-/// each firing timer is the first by (deadline, registration) of those
-/// armed; with `on_time`, it fires exactly at its deadline.
+/// each firing timer is the first by (deadline, registration) of the armed
+/// timers that fire at all (a cancelled timer leaves no event); with
+/// `on_time`, it fires exactly at its deadline.
 fn check_timers(r: &Run, ordered: bool, on_time: bool) -> Result<(), TestCaseError> {
     let trace = r.out.report.trace.as_ref().unwrap();
+    let fires: BTreeSet<u64> = trace
+        .events
+        .iter()
+        .filter_map(|rec| match rec.event {
+            Event::TimerFire { seq } => Some(seq),
+            _ => None,
+        })
+        .collect();
     let mut armed: BTreeMap<u64, u64> = BTreeMap::new();
     for rec in &trace.events {
         match rec.event {
             Event::TimerSet { seq, deadline } => {
                 prop_assert!(deadline >= rec.at);
-                armed.insert(seq, deadline);
+                if fires.contains(&seq) {
+                    armed.insert(seq, deadline);
+                }
             }
             Event::TimerFire { seq } => {
                 let deadline = armed.remove(&seq).expect("fired timers were set");
@@ -891,7 +1161,7 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
         prop_assert!(at.is_some(), "fault at t{}.{} never reached", t, i);
         let after = log[at.unwrap() + 1..]
             .iter()
-            .filter(|e| e.task == t)
+            .filter(|e| e.task == t && e.kind != Kind::Dropped)
             .count();
         prop_assert_eq!(
             after,
@@ -902,11 +1172,9 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
     }
     for e in log {
         if let Kind::Joined(c, Joined::Cancelled) = e.kind {
-            prop_assert!(
-                cancels.iter().any(|&(t, _)| t == c),
-                "task {} cancelled without a fault",
-                c
-            );
+            let by_fault = cancels.iter().any(|&(t, _)| t == c);
+            let by_op = log.iter().any(|s| s.kind == Kind::Cancelling(c));
+            prop_assert!(by_fault || by_op, "task {} cancelled without a fault", c);
         }
     }
     match &r.out.result {
@@ -961,7 +1229,10 @@ fn check_faults(prog: &Program, plan: &FaultPlan, r: &Run) -> Result<(), TestCas
             );
             injected.swap_remove(k.unwrap());
         }
-        if r.out.result.is_ok() && cancels.is_empty() {
+        // (A timeout or a cancellation drops timers whose lateness is then
+        // never seen.)
+        if r.out.result.is_ok() && cancels.is_empty() && !prog.has_cancels() && !prog.has_timeouts()
+        {
             prop_assert!(
                 injected.is_empty(),
                 "late faults with no effect: {:?}",
@@ -1026,9 +1297,17 @@ proptest! {
             prop_assert!(r.out.result.is_ok(), "{} seed {}: {:?}", strategy, seed, r.out.result);
             check_log(&prog, &plan, r)?;
             check_timers(r, strategy == Strategy::Fifo, !prog.has_blocks())?;
-            let ended = r.log.iter().filter(|e| matches!(e.kind, Kind::End | Kind::Panicking)).count();
-            prop_assert_eq!(ended, tasks, "every task ends");
-            prop_assert!(r.out.report.hazards.iter().all(|h| h.kind == awaitsim::HazardKind::Blocking));
+            if !prog.has_cancels() {
+                let ended = r.log.iter().filter(|e| matches!(e.kind, Kind::End | Kind::Panicking)).count();
+                prop_assert_eq!(ended, tasks, "every task ends");
+            }
+            for h in &r.out.report.hazards {
+                // Cancelling a task detaches its children, which may still
+                // be running when main returns.
+                let expected = h.kind == awaitsim::HazardKind::Blocking
+                    || (h.kind == awaitsim::HazardKind::PendingAtExit && prog.has_cancels());
+                prop_assert!(expected, "{}", h);
+            }
             Ok(())
         })?;
     }
