@@ -914,3 +914,63 @@ fn a_waker_from_an_earlier_run_does_nothing() {
         clean.report.trace.unwrap().render()
     );
 }
+
+/// A task cancelled after its sleep completed, but before its wake-up step
+/// ran, is still cancelled: the code after the sleep never runs (asyncio: a
+/// cancelled task whose sleep already completed still gets CancelledError).
+#[test]
+fn a_task_cancelled_after_its_sleep_completed_is_still_cancelled() {
+    let after = Rc::new(Cell::new(false));
+    let a = after.clone();
+    let (r, at) = run(async move {
+        let h = spawn(async move {
+            sleep(ms(1)).await;
+            a.set(true);
+        });
+        // Registered before the task's (which sleeps in its first step, after
+        // this one suspends): at 1 ms this timer fires first, then the
+        // task's, so main runs while the task's wake-up is queued.
+        sleep(ms(1)).await;
+        h.cancel();
+        (h.await, now())
+    });
+    assert_eq!(r, Err(JoinError::Cancelled));
+    assert_eq!(at, ms(1));
+    assert!(!after.get());
+}
+
+/// A task awaiting its own handle can never finish: the run reports a
+/// deadlock in which the task waits on joining itself.
+#[test]
+fn a_task_awaiting_its_own_handle_is_a_deadlock() {
+    let ids = Rc::new(Cell::new(None));
+    let ids_in = ids.clone();
+    let out = Sim::new(0).try_run(async move {
+        let slot: Rc<RefCell<Option<JoinHandle<()>>>> = Default::default();
+        let s = slot.clone();
+        let h = spawn_named("ouroboros", async move {
+            yield_now().await;
+            let me = s.borrow_mut().take().unwrap();
+            let _ = me.await;
+        });
+        ids_in.set(Some(h.id()));
+        *slot.borrow_mut() = Some(h);
+        std::future::pending::<()>().await;
+    });
+    let id = ids.get().unwrap();
+    assert_eq!(
+        out.result.unwrap_err(),
+        Failure::Deadlock {
+            waiting: vec![
+                Waiting {
+                    task: "main".into(),
+                    on: Wait::Unknown
+                },
+                Waiting {
+                    task: "ouroboros".into(),
+                    on: Wait::Join(id)
+                },
+            ]
+        }
+    );
+}
