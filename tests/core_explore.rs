@@ -353,3 +353,32 @@ fn the_full_trace_does_not_change_the_run() {
         assert_eq!(hashed.result, full.result);
     }
 }
+
+/// KNOWN BUG (reported, not fixed here): a schedule token does not carry the
+/// fault plan, and with no plan the replaying `Sim` makes no fault
+/// decisions, so the token's fault decisions are read as scheduling
+/// decisions and the replay silently diverges (here: the injected failure
+/// and the lateness vanish). `check`'s `AWAITSIM_SCHEDULE` replay works
+/// because it reuses the check's plan; the CLI's `replay --schedule TOKEN
+/// FILE` has no fault flags and would hit this. Run with `--ignored`.
+#[test]
+#[ignore = "known bug: schedule tokens do not carry the fault plan"]
+fn a_schedule_token_alone_replays_a_fault_injected_run() {
+    let prog = || async {
+        let r = awaitsim::io("rpc", Duration::from_millis(10)).await;
+        (r.is_err(), awaitsim::now())
+    };
+    let plan: FaultPlan = "late=1,fail=1".parse().unwrap();
+    let first = Sim::new(1)
+        .faults(plan)
+        .trace(TraceMode::Full)
+        .try_run(prog());
+    assert!(first.result.as_ref().unwrap().0, "fail=1 fails the io");
+    let token: Schedule = first.report.schedule.to_string().parse().unwrap();
+    let replay = Sim::new(2)
+        .trace(TraceMode::Full)
+        .schedule(token)
+        .try_run(prog());
+    assert_eq!(replay.result, first.result);
+    assert_eq!(replay.report.trace_hash, first.report.trace_hash);
+}

@@ -1029,8 +1029,16 @@ fn check_timers(r: &Run, ordered: bool, on_time: bool) -> Result<(), TestCaseErr
         })
         .collect();
     let mut armed: BTreeMap<u64, u64> = BTreeMap::new();
+    // A blocking call holds the loop: nothing at all (no step, no timer)
+    // happens until the clock has moved by its whole length.
+    let mut held_until = 0;
+    let mut last = 0;
     for rec in &trace.events {
+        prop_assert!(rec.at >= last, "trace time went back at {:?}", rec);
+        prop_assert!(rec.at >= held_until, "{:?} during a blocking call", rec);
+        last = rec.at;
         match rec.event {
+            Event::Block { duration, .. } => held_until = rec.at + duration,
             Event::TimerSet { seq, deadline } => {
                 prop_assert!(deadline >= rec.at);
                 if fires.contains(&seq) {
