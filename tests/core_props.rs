@@ -1441,3 +1441,154 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Differential test against CPython itself
+// ---------------------------------------------------------------------------
+
+/// The program without cancellations and timeouts, whose Rust semantics
+/// (drop the future; `timeout` drops, not cancels) differ from asyncio's.
+fn cpython_subset(p: &Program) -> Program {
+    let mut p = p.clone();
+    for t in &mut p.tasks {
+        t.ops.retain(|op| !matches!(op, Op::Cancel(_)));
+        for op in &mut t.ops {
+            if matches!(op, Op::Timeout(..)) {
+                *op = Op::Yield;
+            }
+        }
+    }
+    p
+}
+
+/// One stdin line of tests/core_cpython_loop.py.
+fn python_line(p: &Program) -> String {
+    let tasks: Vec<String> = p
+        .tasks
+        .iter()
+        .map(|t| {
+            let ops: Vec<String> = t
+                .ops
+                .iter()
+                .map(|op| match *op {
+                    Op::Sleep(d) => format!("s:{d}"),
+                    Op::Yield => "y".into(),
+                    Op::Block(d) => format!("b:{d}"),
+                    Op::Io(d) => format!("i:{d}"),
+                    Op::Spawn(c) => format!("p:{c}"),
+                    Op::Join(c) => format!("j:{c}"),
+                    Op::Ghost => "g".into(),
+                    Op::Cancel(_) | Op::Timeout(..) => unreachable!("not in the subset"),
+                })
+                .collect();
+            format!("{};{}", u8::from(t.panics), ops.join(","))
+        })
+        .collect();
+    tasks.join("|")
+}
+
+fn parse_python_event(words: &[&str]) -> Ev {
+    let num = |i: usize| -> i64 { words[i].parse().unwrap() };
+    let (a, b) = (num(4) as usize, num(5));
+    let kind = match words[3] {
+        "Start" => Kind::Start,
+        "Suspend" => Kind::Suspend(a),
+        "Resume" => Kind::Resume(a),
+        "Spawned" => Kind::Spawned(a),
+        "Joined" => Kind::Joined(a, if b == 0 { Joined::Ok } else { Joined::Panicked }),
+        "BlockBegin" => Kind::BlockBegin(a),
+        "BlockEnd" => Kind::BlockEnd(a),
+        "IoDone" => Kind::IoDone(a, b == 1),
+        "Panicking" => Kind::Panicking,
+        "End" => Kind::End,
+        other => panic!("unknown event {other}"),
+    };
+    Ev {
+        task: words[1].parse().unwrap(),
+        at: num(2) as u64,
+        kind,
+    }
+}
+
+fn python311() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import sys; sys.exit(sys.version_info < (3, 11))"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Generated programs (without cancellation and timeouts) run on CPython's
+/// own asyncio loop, in virtual time (tests/core_cpython_loop.py), log
+/// exactly what awaitsim's fifo mode logs. This checks the reference model's
+/// claim to be CPython's loop, and the executor against CPython directly.
+/// Needs `python3` >= 3.11 on the PATH; without it the test says so and
+/// passes, unless `AWAITSIM_REQUIRE_PYTHON` is set.
+#[test]
+fn fifo_matches_cpython_asyncio_on_generated_programs() {
+    use proptest::strategy::ValueTree;
+    use std::io::Write;
+    if !python311() {
+        assert!(
+            std::env::var_os("AWAITSIM_REQUIRE_PYTHON").is_none(),
+            "python3 >= 3.11 is required"
+        );
+        eprintln!("skipped: needs python3 >= 3.11 on the PATH");
+        return;
+    }
+    let n = env_u64("AWAITSIM_PROPTEST_CASES", 128);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let programs: Vec<Program> = (0..n)
+        .map(|_| cpython_subset(&program().new_tree(&mut runner).unwrap().current()))
+        .collect();
+    let input: String = programs.iter().map(|p| python_line(p) + "\n").collect();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/core_cpython_loop.py");
+    let mut child = std::process::Command::new("python3")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    // Feed stdin from another thread: python writes while it reads, and
+    // both pipes would fill up.
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().expect("write programs to python");
+    assert!(out.status.success(), "python failed");
+    let mut logs: Vec<Vec<Ev>> = vec![Vec::new(); programs.len()];
+    let mut done = 0;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let words: Vec<&str> = line.split(' ').collect();
+        let k: usize = words[0].parse().unwrap();
+        if words[1] == "done" {
+            done += 1;
+        } else {
+            logs[k].push(parse_python_event(&words));
+        }
+    }
+    assert_eq!(done, programs.len(), "python ran every program");
+    for (k, (prog, cpython)) in programs.iter().zip(&logs).enumerate() {
+        let shared = Rc::new(prog.clone());
+        let r = run_on(
+            &mut new_sim(Strategy::Fifo, 0, &FaultPlan::none(), 100),
+            &shared,
+        );
+        assert!(r.out.result.is_ok(), "program {k}: {:?}", r.out.result);
+        if &r.log != cpython {
+            let at = r
+                .log
+                .iter()
+                .zip(cpython)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let from = at.saturating_sub(6);
+            panic!(
+                "program {k} differs from CPython at event {at}: {}\nawaitsim: {:#?}\nCPython: {:#?}",
+                python_line(prog),
+                &r.log[from..(at + 4).min(r.log.len())],
+                &cpython[from..(at + 4).min(cpython.len())],
+            );
+        }
+        assert_eq!(&Model::run(prog), cpython, "model, program {k}");
+    }
+}
