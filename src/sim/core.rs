@@ -555,8 +555,7 @@ impl Core {
         if slot.end.is_some() {
             return StepStart::Skip;
         }
-        self.steps += 1;
-        if self.steps > self.budget.max_steps {
+        if self.steps >= self.budget.max_steps {
             let (limit, at) = (self.budget.max_steps, self.now);
             self.fail(Failure::Budget {
                 budget: BudgetKind::Steps,
@@ -565,6 +564,7 @@ impl Core {
             });
             return StepStart::Skip;
         }
+        self.steps += 1;
         self.hash.mix(H_STEP | u64::from(t.0));
         self.emit(|| Event::Step { task: t });
         self.current = Some(t);
@@ -574,6 +574,9 @@ impl Core {
                     duration: b.duration,
                 });
                 let extra = self.decider.amount(self.faults.max_late(b.duration));
+                if extra > 0 {
+                    self.injected(Fault::LongerBlock { by: extra });
+                }
                 self.advance(b.duration.saturating_add(extra));
             }
         }
