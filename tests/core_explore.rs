@@ -362,7 +362,6 @@ fn the_full_trace_does_not_change_the_run() {
 /// because it reuses the check's plan; the CLI's `replay --schedule TOKEN
 /// FILE` has no fault flags and would hit this. Run with `--ignored`.
 #[test]
-#[ignore = "known bug: schedule tokens do not carry the fault plan"]
 fn a_schedule_token_alone_replays_a_fault_injected_run() {
     let prog = || async {
         let r = awaitsim::io("rpc", Duration::from_millis(10)).await;
