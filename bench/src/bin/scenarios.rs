@@ -48,7 +48,13 @@ fn interpreter(reps: usize) {
     println!();
 }
 
-fn cfg(strategy: StrategyChoice, faults: FaultPlan, n: u64, base: u64, jobs: usize) -> ExploreConfig {
+fn cfg(
+    strategy: StrategyChoice,
+    faults: FaultPlan,
+    n: u64,
+    base: u64,
+    jobs: usize,
+) -> ExploreConfig {
     let mut c = ExploreConfig::seeds(n);
     c.strategy = strategy;
     c.faults = faults;
@@ -63,7 +69,13 @@ fn throughput() {
     println!("|---|---|---|---|---|");
     let p = load("bench/scenarios/race.py");
     for jobs in [1usize, 2] {
-        let c = cfg(StrategyChoice::Single(Strategy::Random), FaultPlan::late(1.0), 20_000, 0, jobs);
+        let c = cfg(
+            StrategyChoice::Single(Strategy::Random),
+            FaultPlan::late(1.0),
+            20_000,
+            0,
+            jobs,
+        );
         let e = explore(&*p, &c);
         println!(
             "| {jobs} | {} | {:.2} | {:.0} | {:.0} |",
@@ -103,7 +115,11 @@ fn find(bases: u64, cap: u64) {
     ];
     for s in sims {
         let p = load(&format!("sims/{s}.py"));
-        let faults = p.header().faults.clone().unwrap_or_else(|| FaultPlan::late(1.0));
+        let faults = p
+            .header()
+            .faults
+            .clone()
+            .unwrap_or_else(|| FaultPlan::late(1.0));
         print!("| {s} |");
         for (_, st) in &strategies {
             let mut found = Vec::new();
@@ -117,7 +133,11 @@ fn find(bases: u64, cap: u64) {
             }
             if found.len() as u64 > bases / 2 {
                 let max = found.iter().cloned().fold(0.0, f64::max);
-                let miss = if missed > 0 { format!(", {missed} missed") } else { String::new() };
+                let miss = if missed > 0 {
+                    format!(", {missed} missed")
+                } else {
+                    String::new()
+                };
                 print!(" {:.0} [{max:.0}{miss}] |", median(found));
             } else {
                 print!(" - |");
@@ -129,7 +149,9 @@ fn find(bases: u64, cap: u64) {
 }
 
 fn coverage() {
-    println!("## Distinct interleavings in 2,000 schedules of `sims/counter_race.py` (70 possible)\n");
+    println!(
+        "## Distinct interleavings in 2,000 schedules of `sims/counter_race.py` (70 possible)\n"
+    );
     println!("| strategy | distinct |");
     println!("|---|---|");
     let p = load("sims/counter_race.py");
@@ -149,7 +171,11 @@ fn coverage() {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let run = |s: &str| only.as_deref().is_none_or(|o| o == s);
     if run("interp") {
         interpreter(5);
