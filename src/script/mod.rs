@@ -29,7 +29,13 @@ pub use diag::{Diagnostic, Diagnostics, Span};
 
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
-use crate::sim::{Outcome, RunReport, Seed, Sim, Strategy};
+use crate::sim::{HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy};
+
+/// Hazard defaults for Python scenarios: CPython only logs a never-retrieved task exception
+/// (exit status 0), so by default it is reported, not failed; `deny=unretrieved` makes it fail.
+pub fn python_hazard_defaults() -> HazardPolicy {
+    HazardPolicy::default().set(HazardKind::UnretrievedFailure, Policy::Report)
+}
 
 /// Parse and check a scenario; bad input comes back as renderable diagnostics (exit code 2).
 pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
@@ -62,6 +68,11 @@ impl ScriptProgram {
     pub fn new(path: &str, source: &str, cpu_cost_ns: u64) -> Result<ScriptProgram, String> {
         compile(path, source).map_err(|d| d.render(false))?;
         let header = Header::parse(source).map_err(|d| d.render(path, source))?;
+        // An explicit cost (the CLI's --cpu-cost) wins over the header's cpu-cost=.
+        let cpu_cost_ns = match (cpu_cost_ns, header.cpu_cost) {
+            (0, Some(d)) => u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
+            (n, _) => n,
+        };
         Ok(ScriptProgram {
             path: path.to_string(),
             source: source.to_string(),
@@ -84,6 +95,10 @@ impl Program for ScriptProgram {
 
     fn header(&self) -> &Header {
         &self.header
+    }
+
+    fn hazard_policy(&self) -> HazardPolicy {
+        self.header.hazard_policy(python_hazard_defaults())
     }
 
     fn run_captured(&self, sim: &mut Sim) -> Captured {
@@ -181,9 +196,7 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
             }
         }
     };
-    let hazards = prog
-        .header
-        .hazard_policy(crate::sim::HazardPolicy::default());
+    let hazards = prog.hazard_policy();
     let mut sim = Sim::new(Seed(opts.seed))
         .strategy(opts.strategy)
         .hazards(hazards);

@@ -4,8 +4,8 @@ async def main():
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     await asyncio.sleep(0.25)
-    print(round(loop.time() - t0, 2))
+    print(round(loop.time() - t0, 1))
     await asyncio.sleep(0.5)
-    print(round(loop.time() - t0, 2))
+    print(round(loop.time() - t0, 1))
 
 asyncio.run(main())
