@@ -29,7 +29,9 @@ pub use diag::{Diagnostic, Diagnostics, Span};
 
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
-use crate::sim::{HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy};
+use crate::sim::{
+    FaultPlan, HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy,
+};
 
 /// Hazard defaults for Python scenarios: CPython only logs a never-retrieved task exception
 /// (exit status 0), so by default it is reported, not failed; `deny=unretrieved` makes it fail.
@@ -159,6 +161,8 @@ pub struct RunOptions {
     pub strategy: Strategy,
     /// Virtual CPU cost per interpreted operation, in nanoseconds.
     pub cpu_cost_ns: u64,
+    /// Faults to inject (none by default).
+    pub faults: FaultPlan,
 }
 
 impl Default for RunOptions {
@@ -167,6 +171,7 @@ impl Default for RunOptions {
             seed: 0,
             strategy: Strategy::Fifo,
             cpu_cost_ns: 0,
+            faults: FaultPlan::none(),
         }
     }
 }
@@ -199,6 +204,7 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let hazards = prog.hazard_policy();
     let mut sim = Sim::new(Seed(opts.seed))
         .strategy(opts.strategy)
+        .faults(opts.faults.clone())
         .hazards(hazards);
     let c = prog.run_captured(&mut sim);
     let mut stderr = c.stderr;
