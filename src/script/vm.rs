@@ -316,7 +316,7 @@ impl Vm {
             self.ops += 1;
             match op {
                 Op::Const(i) => {
-                    let v = f.code.consts[i as usize].clone();
+                    let v = fast_clone(&f.code.consts[i as usize]);
                     f.stack.push(v);
                 }
                 Op::LoadFast(i) => {
@@ -328,12 +328,13 @@ impl Vm {
                             format!("cannot access local variable '{n}' where it is not associated with a value"),
                         );
                     }
-                    let v = v.clone();
+                    let v = fast_clone(v);
                     f.stack.push(v);
                 }
                 Op::StoreFast(i) => {
                     let v = f.stack.pop().unwrap_or_default();
-                    f.locals[i as usize] = v;
+                    let old = std::mem::replace(&mut f.locals[i as usize], v);
+                    fast_drop(old);
                 }
                 Op::DelFast(i) => f.locals[i as usize] = Value::Undef,
                 Op::LoadDeref(i) => {
@@ -509,6 +510,23 @@ impl Vm {
                     let b = f.stack.pop().unwrap_or_default();
                     let a = f.stack.pop().unwrap_or_default();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let (x, y) = (*x, *y);
+                        let r = match bop {
+                            BinOp::Add => x.checked_add(y),
+                            BinOp::Sub => x.checked_sub(y),
+                            BinOp::Mul => x.checked_mul(y),
+                            BinOp::Mod if y > 0 && x >= 0 => Some(x % y),
+                            BinOp::FloorDiv if y > 0 && x >= 0 => Some(x / y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            std::mem::forget(a);
+                            std::mem::forget(b);
+                            f.stack.push(Value::Int(r));
+                            continue;
+                        }
+                    }
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         let r = match bop {
                             BinOp::Add => x.checked_add(*y),
                             BinOp::Sub => x.checked_sub(*y),
@@ -535,6 +553,24 @@ impl Vm {
                     let b = f.stack.pop().unwrap_or_default();
                     let a = f.stack.pop().unwrap_or_default();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let (x, y) = (*x, *y);
+                        let r = match c {
+                            CmpOp::Lt => Some(x < y),
+                            CmpOp::Le => Some(x <= y),
+                            CmpOp::Gt => Some(x > y),
+                            CmpOp::Ge => Some(x >= y),
+                            CmpOp::Eq => Some(x == y),
+                            CmpOp::Ne => Some(x != y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            std::mem::forget(a);
+                            std::mem::forget(b);
+                            f.stack.push(Value::Bool(r));
+                            continue;
+                        }
+                    }
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         let r = match c {
                             CmpOp::Lt => Some(x < y),
                             CmpOp::Le => Some(x <= y),
@@ -560,6 +596,13 @@ impl Vm {
                 }
                 Op::JumpIfFalse(t) => {
                     let v = f.stack.pop().unwrap_or_default();
+                    if let Value::Bool(b) = v {
+                        std::mem::forget(v);
+                        if !b {
+                            f.ip = t as usize;
+                        }
+                        continue;
+                    }
                     let b = match v {
                         Value::Bool(b) => b,
                         other => self.truthy(&other)?,
@@ -2257,6 +2300,27 @@ fn dunder(op: BinOp) -> &'static str {
         BinOp::BitOr => "__or__",
         BinOp::BitXor => "__xor__",
         BinOp::BitAnd => "__and__",
+    }
+}
+
+/// Clone without the out-of-line call for the scalars the hot loops move around.
+#[inline(always)]
+fn fast_clone(v: &Value) -> Value {
+    match v {
+        Value::Int(i) => Value::Int(*i),
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Float(x) => Value::Float(*x),
+        Value::None => Value::None,
+        other => other.clone(),
+    }
+}
+
+/// Drop without the out-of-line drop glue when the value owns nothing.
+#[inline(always)]
+fn fast_drop(v: Value) {
+    match v {
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None | Value::Undef => std::mem::forget(v),
+        other => drop(other),
     }
 }
 
