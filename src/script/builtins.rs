@@ -1341,7 +1341,7 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 "append" => {
                     arity(vm, "append", &args, 1, 1)?;
                     let mut lb = l.borrow_mut();
-                    if lb.len() > 50_000_000 {
+                    if lb.len() as i64 >= super::vm::MAX_SEQ {
                         return vm.err("MemoryError", "allocation budget exceeded");
                     }
                     lb.push(a0.unwrap_or_default());
@@ -1349,6 +1349,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 }
                 "extend" => {
                     let items = vm.collect(&a0.unwrap_or_default())?;
+                    if (l.borrow().len() + items.len()) as i64 > super::vm::MAX_SEQ {
+                        return vm.err("MemoryError", "allocation budget exceeded");
+                    }
                     l.borrow_mut().extend(items);
                     Value::None
                 }

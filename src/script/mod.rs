@@ -51,7 +51,11 @@ pub struct ScriptProgram {
     source: String,
     header: Header,
     cpu_cost_ns: u64,
+    op_budget: u64,
 }
+
+/// Interpreted operations allowed per step for each core operation in `Budget::max_ops_per_step`.
+const OPS_PER_CORE_OP: u64 = 200;
 
 /// Load a scenario for the app layer: syntax, subset and header are checked here, before anything runs.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String> {
@@ -80,6 +84,7 @@ impl ScriptProgram {
             source: source.to_string(),
             header,
             cpu_cost_ns,
+            op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
         })
     }
 }
@@ -104,11 +109,17 @@ impl Program for ScriptProgram {
     }
 
     fn run_captured(&self, sim: &mut Sim) -> Captured {
-        run_on(&self.path, &self.source, self.cpu_cost_ns, sim)
+        run_on(
+            &self.path,
+            &self.source,
+            self.cpu_cost_ns,
+            self.op_budget,
+            sim,
+        )
     }
 }
 
-fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured {
+fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut Sim) -> Captured {
     let module = match compile(path, source) {
         Ok(m) => m,
         Err(d) => {
@@ -133,6 +144,7 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured
         let mut v = vm.borrow_mut();
         v.me = Rc::downgrade(&vm);
         v.cpu_cost_ns = cpu_cost_ns;
+        v.op_budget = op_budget;
     }
     let globals = Rc::new(RefCell::new(value::Attrs::default()));
     globals
@@ -163,6 +175,8 @@ pub struct RunOptions {
     pub cpu_cost_ns: u64,
     /// Faults to inject (none by default).
     pub faults: FaultPlan,
+    /// Interpreted operations allowed in one step before the run stops with a never-yields hazard.
+    pub op_budget: u64,
 }
 
 impl Default for RunOptions {
@@ -172,6 +186,7 @@ impl Default for RunOptions {
             strategy: Strategy::Fifo,
             cpu_cost_ns: 0,
             faults: FaultPlan::none(),
+            op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
         }
     }
 }
@@ -192,7 +207,10 @@ pub struct RunResult {
 /// Run a scenario from source text once.
 pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let prog = match ScriptProgram::new(path, source, opts.cpu_cost_ns) {
-        Ok(p) => p,
+        Ok(mut p) => {
+            p.op_budget = opts.op_budget;
+            p
+        }
         Err(msg) => {
             return RunResult {
                 stderr: msg,

@@ -8,6 +8,9 @@ use super::ir::{BinOp, CmpOp, UnaryOp};
 use super::num;
 use super::value::*;
 
+/// Largest sequence a scenario may build (the allocation budget).
+pub const MAX_SEQ: i64 = 20_000_000;
+
 /// Python's default recursion limit; asyncio's own frames get a little headroom.
 pub const RECURSION_LIMIT: usize = 1000;
 
@@ -89,6 +92,8 @@ pub struct Vm {
     pub me: std::rc::Weak<RefCell<Vm>>,
     /// Virtual CPU cost per operation in nanoseconds (0: free).
     pub cpu_cost_ns: u64,
+    /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
+    pub depth_offset: usize,
     pub ops: u64,
     pub op_budget: u64,
     /// Set when the op budget or another hazard stopped the run.
@@ -110,6 +115,7 @@ impl Vm {
             err: String::new(),
             me: std::rc::Weak::new(),
             cpu_cost_ns: 0,
+            depth_offset: 0,
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
@@ -1053,7 +1059,8 @@ impl Vm {
     }
 
     fn push_frame(&mut self, f: Frame) -> PyResult<()> {
-        if self.frames.len() >= RECURSION_LIMIT + 20 {
+        // CPython counts the frames asyncio itself keeps under a task step or callback: depth_offset.
+        if self.frames.len() + self.depth_offset > RECURSION_LIMIT {
             return self.err("RecursionError", "maximum recursion depth exceeded");
         }
         self.frames.push(f);
@@ -1790,9 +1797,17 @@ impl Vm {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok(t.to_vec()),
             _ => {
+                if let Value::Range(r) = v {
+                    if super::num::range_len(r.0, r.1, r.2) > MAX_SEQ {
+                        return self.err("MemoryError", "allocation budget exceeded");
+                    }
+                }
                 let it = self.iter(v.clone())?;
                 let mut out = vec![];
                 while let Some(x) = self.next(&it)? {
+                    if out.len() as i64 >= MAX_SEQ {
+                        return self.err("MemoryError", "allocation budget exceeded");
+                    }
                     out.push(x);
                 }
                 Ok(out)
@@ -1949,7 +1964,7 @@ impl Vm {
                     }
                     Value::List(l) => {
                         let l = l.borrow();
-                        if l.len().saturating_mul(n) > 10_000_000 {
+                        if l.len().saturating_mul(n) as i64 > MAX_SEQ {
                             return self.err("MemoryError", "");
                         }
                         let mut v = Vec::with_capacity(l.len() * n);
@@ -2319,7 +2334,9 @@ fn fast_clone(v: &Value) -> Value {
 #[inline(always)]
 fn fast_drop(v: Value) {
     match v {
-        Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None | Value::Undef => std::mem::forget(v),
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None | Value::Undef => {
+            std::mem::forget(v)
+        }
         other => drop(other),
     }
 }
