@@ -466,6 +466,7 @@ pub fn call_builtin(
                 Value::Tuple(t) => t.len() as i64,
                 Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
                 Value::Range(r) => num::range_len(r.0, r.1, r.2),
+                Value::View(v) => v.1.borrow().len() as i64,
                 Value::Instance(i) if i.class.lookup("__len__").is_some() => {
                     let f = vm.get_attr(&a0, "__len__")?;
                     return vm.call_sync(&f, vec![], vec![]);
@@ -1436,14 +1437,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                         .cloned()
                         .unwrap_or_else(|| args.get(1).cloned().unwrap_or_default())
                 }
-                "items" => Value::list(
-                    d.borrow()
-                        .iter()
-                        .map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()]))
-                        .collect(),
-                ),
-                "keys" => Value::list(d.borrow().keys().map(|k| k.0.clone()).collect()),
-                "values" => Value::list(d.borrow().values().cloned().collect()),
+                "items" => Value::View(Rc::new((ViewKind::Items, d.clone()))),
+                "keys" => Value::View(Rc::new((ViewKind::Keys, d.clone()))),
+                "values" => Value::View(Rc::new((ViewKind::Values, d.clone()))),
                 "pop" => {
                     let k = key(vm, a0)?;
                     let r = d.borrow_mut().shift_remove(&k);
@@ -1804,7 +1800,7 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
                 s.matches(&*p).count() as i64
             })
         }
-        "format" => Value::str(&str_format(vm, s, &args)?),
+        "format" => Value::str(&str_format(vm, s, &args, &[])?),
         "isdigit" | "isnumeric" | "isdecimal" => {
             Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
         }
@@ -1917,7 +1913,12 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
 }
 
 /// `str.format`.
-pub fn str_format(vm: &mut Vm, fmt: &str, args: &[Value]) -> PyResult<String> {
+pub fn str_format(
+    vm: &mut Vm,
+    fmt: &str,
+    args: &[Value],
+    kwargs: &[(Rc<str>, Value)],
+) -> PyResult<String> {
     let c: Vec<char> = fmt.chars().collect();
     let mut out = String::new();
     let mut auto = 0usize;
@@ -1952,7 +1953,15 @@ pub fn str_format(vm: &mut Vm, fmt: &str, args: &[Value]) -> PyResult<String> {
                 } else if let Ok(n) = field.parse::<usize>() {
                     args.get(n).cloned()
                 } else {
-                    return vm.err("KeyError", format!("'{field}'"));
+                    match kw(kwargs, &field) {
+                        Some(v) => Some(v),
+                        None => {
+                            return Err(new_instance_with_args(
+                                vm.class("KeyError"),
+                                vec![Value::str(&field)],
+                            ))
+                        }
+                    }
                 };
                 let Some(v) = v else {
                     return vm.err(

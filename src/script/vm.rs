@@ -1451,6 +1451,11 @@ impl Vm {
                     let l = l.clone();
                     return super::builtins::list_sort(self, &l, &kwargs).map(Called::Value);
                 }
+                if let (Value::Str(s), "format") = (&m.0, &*m.1) {
+                    let s = s.clone();
+                    return super::builtins::str_format(self, &s, &args, &kwargs)
+                        .map(|r| Called::Value(Value::str(&r)));
+                }
                 if !kwargs.is_empty() {
                     return self.err("TypeError", format!("{}() takes no keyword arguments", m.1));
                 }
@@ -1624,6 +1629,7 @@ impl Vm {
             Value::Coro(_) => "coroutine".into(),
             Value::YieldReq(_) => "_yield".into(),
             Value::Cell(_) => "cell".into(),
+            Value::View(v) => v.0.name().into(),
             Value::Undef => "undefined".into(),
             Value::Native(_) => "native".into(),
         }
@@ -1820,13 +1826,16 @@ impl Vm {
         let st = match &v {
             Value::Range(r) => IterState::Range(r.0, r.1, r.2),
             Value::List(_) | Value::Tuple(_) | Value::Str(_) => IterState::Seq(v.clone(), 0),
-            Value::Dict(d) | Value::Set(d) => IterState::Vals(
+            Value::Dict(d) => IterState::Vals(
                 d.borrow()
                     .keys()
                     .map(|k| k.0.clone())
                     .collect::<Vec<_>>()
                     .into_iter(),
             ),
+            // Iteration shows a set in the same order its repr does (CPython's table order for ints).
+            Value::Set(d) => IterState::Vals(super::format::set_order(&d.borrow()).into_iter()),
+            Value::View(view) => IterState::Vals(view.0.items(&view.1.borrow()).into_iter()),
             Value::Iter(_) => return Ok(v),
             Value::Instance(i) if i.class.lookup("__iter__").is_some() => {
                 let f = self.get_attr(&v, "__iter__")?;
@@ -2174,6 +2183,10 @@ impl Vm {
             Value::Dict(d) | Value::Set(d) => {
                 self.check_hashable(x)?;
                 Ok(d.borrow().contains_key(&Key(x.clone())))
+            }
+            Value::View(v) if v.0 == ViewKind::Keys => {
+                self.check_hashable(x)?;
+                Ok(v.1.borrow().contains_key(&Key(x.clone())))
             }
             Value::Range(r) => Ok(match x {
                 Value::Int(i) => {
