@@ -12,7 +12,10 @@ fn sims_meet_their_headers() {
         println!("no sims/ folder: nothing to check");
         return;
     }
-    let max_seeds = std::env::var("SIMS_MAX_SEEDS").ok().and_then(|s| s.parse().ok()).or(Some(200));
+    let max_seeds = std::env::var("SIMS_MAX_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .or(Some(200));
     let o = CheckOptions {
         paths: vec![dir],
         jobs: 2,
