@@ -30,7 +30,7 @@ pub use diag::{Diagnostic, Diagnostics, Span};
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
 use crate::sim::{
-    FaultPlan, HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy,
+    Budget, FaultPlan, HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy,
 };
 
 /// Hazard defaults for Python scenarios: CPython only logs a never-retrieved task exception
@@ -177,6 +177,8 @@ pub struct RunOptions {
     pub faults: FaultPlan,
     /// Interpreted operations allowed in one step before the run stops with a never-yields hazard.
     pub op_budget: u64,
+    /// The core's budgets (steps, virtual time, tasks).
+    pub budget: Budget,
 }
 
 impl Default for RunOptions {
@@ -187,6 +189,7 @@ impl Default for RunOptions {
             cpu_cost_ns: 0,
             faults: FaultPlan::none(),
             op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
+            budget: Budget::default(),
         }
     }
 }
@@ -223,6 +226,7 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let mut sim = Sim::new(Seed(opts.seed))
         .strategy(opts.strategy)
         .faults(opts.faults.clone())
+        .budget(opts.budget)
         .hazards(hazards);
     let c = prog.run_captured(&mut sim);
     let mut stderr = c.stderr;

@@ -772,7 +772,7 @@ impl Vm {
                                 IterState::Range(cur, stop, step) => {
                                     if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                                         let v = *cur;
-                                        *cur += *step;
+                                        *cur = cur.saturating_add(*step);
                                         Some(Value::Int(v))
                                     } else {
                                         None
@@ -1858,7 +1858,7 @@ impl Vm {
                     IterState::Range(cur, stop, step) => {
                         if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                             let v = *cur;
-                            *cur += *step;
+                            *cur = cur.saturating_add(*step);
                             Some(Value::Int(v))
                         } else {
                             None
