@@ -91,3 +91,27 @@ fn chained_exception_traceback() {
     assert!(r.stderr.contains("KeyError: 'k'\n\nThe above exception was the direct cause of the following exception:\n\nTraceback"), "{}", r.stderr);
     assert!(r.stderr.contains("RuntimeError: wrapped"), "{}", r.stderr);
 }
+
+#[test]
+fn hostile_nesting_is_a_diagnostic_not_a_stack_overflow() {
+    let chain = format!("x = {}\n", vec!["1"; 20_000].join("+"));
+    let parens = format!("x = {}1{}\n", "(".repeat(1000), ")".repeat(1000));
+    let unary = format!("x = {}1\n", "- ".repeat(50_000));
+    for src in [chain, parens, unary] {
+        let r = run_source("deep.py", &src, &RunOptions::default());
+        assert_eq!(r.exit_code, 2, "{}", &r.stderr[..r.stderr.len().min(300)]);
+        assert!(
+            r.stderr.contains("nested"),
+            "{}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+    }
+}
+
+#[test]
+fn recursive_repr_is_recursion_error() {
+    let src = "class A:\n    def __repr__(self):\n        return repr(self)\n\nprint(repr(A()))\n";
+    let r = run_source("rr.py", src, &RunOptions::default());
+    assert_eq!(r.exit_code, 1);
+    assert!(r.stderr.contains("RecursionError"), "{}", r.stderr);
+}

@@ -44,6 +44,25 @@ pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
     lower::lower(path, source)
 }
 
+/// Check a scenario on a thread with a large stack: hostile nesting must end in a diagnostic, never a
+/// stack overflow (the parser and the AST's destructor recurse). Once it passes, the nesting is bounded
+/// and later parses of the same source are safe on any thread.
+fn validate(path: &str, source: &str) -> Result<(), String> {
+    let (p, s) = (path.to_string(), source.to_string());
+    let worker = std::thread::Builder::new()
+        .name("awaitsim-parse".into())
+        .stack_size(512 << 20)
+        .spawn(move || compile(&p, &s).map(|_| ()).map_err(|d| d.render(false)));
+    match worker {
+        Ok(h) => h
+            .join()
+            .unwrap_or_else(|_| Err(format!("error: {path}: the parser failed on this input\n"))),
+        Err(_) => compile(path, source)
+            .map(|_| ())
+            .map_err(|d| d.render(false)),
+    }
+}
+
 /// A checked scenario, ready to run any number of times (each run recompiles: compiled code is not `Sync`).
 #[derive(Debug)]
 pub struct ScriptProgram {
@@ -72,7 +91,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
 impl ScriptProgram {
     /// Check `source` (named `path` in messages); the error is the rendered diagnostics.
     pub fn new(path: &str, source: &str, cpu_cost_ns: u64) -> Result<ScriptProgram, String> {
-        compile(path, source).map_err(|d| d.render(false))?;
+        validate(path, source)?;
         let header = Header::parse(source).map_err(|d| d.render(path, source))?;
         // An explicit cost (the CLI's --cpu-cost) wins over the header's cpu-cost=.
         let cpu_cost_ns = match (cpu_cost_ns, header.cpu_cost) {

@@ -11,6 +11,9 @@ use super::value::*;
 /// Largest sequence a scenario may build (the allocation budget).
 pub const MAX_SEQ: i64 = 20_000_000;
 
+/// Nested calls from Rust back into Python (`__repr__`, sort keys, `__eq__`) allowed at once.
+pub const MAX_NATIVE_DEPTH: u32 = 100;
+
 /// Python's default recursion limit; asyncio's own frames get a little headroom.
 pub const RECURSION_LIMIT: usize = 1000;
 
@@ -92,6 +95,8 @@ pub struct Vm {
     pub me: std::rc::Weak<RefCell<Vm>>,
     /// Virtual CPU cost per operation in nanoseconds (0: free).
     pub cpu_cost_ns: u64,
+    /// Calls from Rust into Python currently nested.
+    pub native_depth: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
     pub depth_offset: usize,
     pub ops: u64,
@@ -116,6 +121,7 @@ impl Vm {
             me: std::rc::Weak::new(),
             cpu_cost_ns: 0,
             depth_offset: 0,
+            native_depth: 0,
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
@@ -194,6 +200,22 @@ impl Vm {
 
     /// Call a value from Rust and run it to completion (used by builtins that take callbacks).
     pub fn call_sync(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Value> {
+        // Each nested call from Rust uses Rust stack: bound it well below any thread's stack.
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return self.err("RecursionError", "maximum recursion depth exceeded");
+        }
+        self.native_depth += 1;
+        let r = self.call_sync_inner(f, args, kwargs);
+        self.native_depth -= 1;
+        r
+    }
+
+    fn call_sync_inner(
         &mut self,
         f: &Value,
         args: Vec<Value>,
