@@ -205,7 +205,7 @@ fn entry(i: u64) -> Regression {
         strategy: Strategy::Random,
         seed: Seed(i),
         faults: "late=1".parse().unwrap(),
-        schedule: Schedule::new(Seed(i), vec![0, 1, 0, 2]),
+        schedule: Schedule::new(Seed(i), vec![0, 1, 0, 2]).with_faults("late=1".parse().unwrap()),
         summary: format!("assertion: lost update {i}"),
     }
 }

@@ -85,10 +85,9 @@ pub fn shrink(
     let _ = writeln!(out, "schedule: {}", shrunk.schedule);
     let _ = writeln!(
         out,
-        "replay: awaitsim replay --schedule {} {} --faults {}",
+        "replay: awaitsim replay --schedule {} {}",
         shrunk.schedule,
-        p.path(),
-        o.faults
+        p.path()
     );
     if o.save {
         if let Some(f) = failure {

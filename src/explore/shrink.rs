@@ -63,7 +63,8 @@ pub fn shrink<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Result<Shrunk, 
         let mut len = best.decisions.len();
         while len > 0 && attempts < MAX_ATTEMPTS {
             len /= 2;
-            let cand = Schedule::new(best.seed, best.decisions[..len].to_vec());
+            let cand = Schedule::new(best.seed, best.decisions[..len].to_vec())
+                .with_faults(best.faults.clone());
             match try_candidate(cand, &mut attempts) {
                 Some((s, out))
                     if better(&s, out.report.steps, &best, best_outcome.report.steps) =>
@@ -89,7 +90,8 @@ pub fn shrink<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Result<Shrunk, 
                 }
                 let mut d = best.decisions.clone();
                 d[i] = smaller;
-                if let Some((s, out)) = try_candidate(Schedule::new(best.seed, d), &mut attempts) {
+                let cand = Schedule::new(best.seed, d).with_faults(best.faults.clone());
+                if let Some((s, out)) = try_candidate(cand, &mut attempts) {
                     if better(&s, out.report.steps, &best, best_outcome.report.steps) {
                         best = s;
                         best_outcome = out;

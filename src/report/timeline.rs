@@ -288,9 +288,8 @@ impl Timeline {
         let right = self.label(self.end);
         let gap = cols.saturating_sub(left.len() + right.len());
         let _ = writeln!(out, "{:>name_w$}  {left}{}{right}", "", " ".repeat(gap));
-        out.push_str(
-            "legend: = running  # blocking the loop  - ready, waiting  . suspended  | done  X failed  C cancelled  ^ timer  ! fault\n",
-        );
+        out.push_str("legend: = running  # blocking the loop  - ready, waiting  . suspended\n");
+        out.push_str("        | done  X failed  C cancelled  ^ timer fires  ! fault injected\n");
         out
     }
 

@@ -98,7 +98,16 @@ fn charge_cpu(vm: &mut Vm) {
     if vm.cpu_cost_ns > 0 && vm.ops > 0 {
         let ns = vm.ops.saturating_mul(vm.cpu_cost_ns);
         vm.ops = 0;
-        sim::block(Duration::from_nanos(ns));
+        // The step is over; its last line is known only while it ran.
+        let at = match vm.current_line() {
+            0 => vm.path.to_string(),
+            line => format!("{}:{line}", vm.path),
+        };
+        sim::block_at(
+            Duration::from_nanos(ns),
+            "a CPU-bound step that never awaits",
+            at,
+        );
     }
 }
 
@@ -454,10 +463,11 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 }
                 let tb = v.format_traceback(&exc);
                 v.err.push_str(&tb);
-                let line = v.exc_line(&exc);
+                // The report carries the whole Python traceback: where it
+                // failed matters as much as what.
                 sim::fail_run(Failure::Exception {
                     task: "main".into(),
-                    message: line,
+                    message: tb.trim_end().to_string(),
                 });
                 return;
             }
@@ -506,8 +516,11 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 for _ in 0..4 {
                     sim::yield_now().await;
                 }
+                // Take main's result first: asyncio.run retrieves it, so its
+                // exception is never "unretrieved".
+                let result = prelude_call(&vm, "_main_result", vec![main]);
                 let _ = prelude_call(&vm, "_report_unretrieved", vec![]);
-                match prelude_call(&vm, "_main_result", vec![main]) {
+                match result {
                     Ok(v) => send = v,
                     Err(e) => throw = Some(e),
                 }

@@ -1070,9 +1070,15 @@ impl Vm {
         self.err("SystemExit", "step budget exceeded")
     }
 
-    /// A blocking call: the whole loop stands still while the virtual clock moves.
+    /// A blocking call (`time.sleep`): the whole loop stands still while the
+    /// virtual clock moves; a long one is a hazard naming the Python line.
     pub fn block(&mut self, ns: u64) {
-        crate::sim::block(std::time::Duration::from_nanos(ns));
+        let at = format!("{}:{}", self.path, self.current_line());
+        crate::sim::block_at(
+            std::time::Duration::from_nanos(ns),
+            "time.sleep, a blocking call (use `await asyncio.sleep`),",
+            at,
+        );
     }
 
     /// Reset the per-step operation budget (called by the loop at every task step).

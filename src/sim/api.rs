@@ -96,8 +96,32 @@ pub fn now_nanos() -> Nanos {
 /// ```
 #[track_caller]
 pub fn block(d: Duration) {
-    let location = Location::caller();
-    with_core(|c| c.block(to_nanos(d), location));
+    let l = Location::caller();
+    with_core(|c| {
+        c.block(
+            to_nanos(d),
+            "a blocking call (use an awaitable sleep or run it off the loop)",
+            || format!("{}:{}:{}", l.file(), l.line(), l.column()),
+        )
+    });
+}
+
+/// [`block`] for a layer above that knows better where the call is: a
+/// scenario interpreter passes the Python `file:line` and says what blocked
+/// (`time.sleep(0.5)`, a CPU-bound step).
+///
+/// ```
+/// use std::time::Duration;
+/// let out = awaitsim::Sim::new(0).try_run(async {
+///     awaitsim::sim::block_at(Duration::from_millis(300), "time.sleep(0.3)", "app.py:7");
+/// });
+/// let h = &out.report.hazards[0];
+/// assert_eq!(h.location.as_deref(), Some("app.py:7"));
+/// assert!(h.message.starts_with("time.sleep(0.3) held the loop for 0.300s"));
+/// ```
+pub fn block_at(d: Duration, what: &str, location: impl Into<String>) {
+    let location = location.into();
+    with_core(|c| c.block(to_nanos(d), what, || location));
 }
 
 /// The running task, if a task step (not a loop callback) is running.
@@ -182,7 +206,7 @@ pub fn set_wait(description: impl Into<Arc<str>>) {
 /// A draw from the program's own seeded RNG (a scenario's `random` module).
 /// Separate from the scheduler's stream, and not recorded as a decision.
 pub fn user_random_u64() -> u64 {
-    with_core(|c| c.user_rng.next_u64())
+    with_core(|c| c.user_random())
 }
 
 /// Records a hazard detected by a layer above (a scenario interpreter),

@@ -129,6 +129,18 @@ pub(crate) enum AnyScheduler {
     Pos(Pos),
 }
 
+impl AnyScheduler {
+    /// Switches to `strategy` for the next run. PCT keeps the buffers of the
+    /// last run (its `begin` clears them): exploration starts a run per
+    /// schedule, and reallocating them was a visible part of a short run.
+    pub(crate) fn reconfigure(&mut self, strategy: Strategy, horizon: u64) {
+        match (self, strategy) {
+            (AnyScheduler::Pct(p), Strategy::Pct { depth }) => p.reconfigure(depth, horizon),
+            (s, strategy) => *s = strategy.scheduler(horizon),
+        }
+    }
+}
+
 impl Scheduler for AnyScheduler {
     fn begin(&mut self, rng: &mut SimRng) {
         match self {
