@@ -98,14 +98,14 @@ fn charge_cpu(vm: &mut Vm) {
     if vm.cpu_cost_ns > 0 && vm.ops > 0 {
         let ns = vm.ops.saturating_mul(vm.cpu_cost_ns);
         vm.ops = 0;
-        // The step is over; its last line is known only while it ran.
-        let at = match vm.current_line() {
-            0 => vm.path.to_string(),
-            line => format!("{}:{line}", vm.path),
+        let line = match vm.current_line() {
+            0 => vm.suspend_line,
+            l => l,
         };
+        let at = format!("{}:{}", vm.path, line);
         sim::block_at(
             Duration::from_nanos(ns),
-            "a CPU-bound step that never awaits",
+            "CPU work that never awaited (at the --cpu-cost rate)",
             at,
         );
     }

@@ -97,6 +97,8 @@ pub struct Vm {
     pub cpu_cost_ns: u64,
     /// Calls from Rust into Python currently nested.
     pub native_depth: u32,
+    /// Source line of the program's last suspension point.
+    pub suspend_line: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
     pub depth_offset: usize,
     pub ops: u64,
@@ -122,6 +124,7 @@ impl Vm {
             cpu_cost_ns: 0,
             depth_offset: 0,
             native_depth: 0,
+            suspend_line: 0,
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
@@ -1184,6 +1187,15 @@ impl Vm {
                         "await outside of a task: use asyncio.run(main())",
                     );
                 };
+                // Remember where the program suspended (for CPU-cost hazards reported after the step).
+                if let Some(f) = self.frames.iter().rev().find(|f| !f.code.hidden) {
+                    self.suspend_line = f
+                        .code
+                        .lines
+                        .get(f.ip.saturating_sub(1))
+                        .copied()
+                        .unwrap_or(0);
+                }
                 let saved: Vec<Frame> = self.frames.drain(b..).collect();
                 let FrameKind::CoroBase(c) = &saved[0].kind else {
                     return self.err("RuntimeError", "corrupt coroutine");
