@@ -97,7 +97,7 @@ pub struct Vm {
     pub cpu_cost_ns: u64,
     /// Calls from Rust into Python currently nested.
     pub native_depth: u32,
-    /// Source line of the program's last suspension point.
+    /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
     pub suspend_line: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
     pub depth_offset: usize,
@@ -952,6 +952,10 @@ impl Vm {
                     })?;
                 }
                 Op::Return => {
+                    if !f.code.hidden {
+                        self.suspend_line = f.code.lines.get(f.ip - 1).copied().unwrap_or(0);
+                    }
+                    let f = &mut self.frames[fi];
                     let v = f.stack.pop().unwrap_or_default();
                     if let Some(v) = self.do_return(v, base)? {
                         return Ok(Some(v));
