@@ -699,15 +699,16 @@ impl Lowerer {
                     out.push(FPart::Lit(l.value.to_string()))
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
-                    if i.debug_text.is_some() {
-                        self.reject(
-                            i.range,
-                            "self-documenting f-string `=` is not supported",
-                            "write `x={x!r}` in full",
-                        );
-                        return None;
+                    // `{x=}` prints its own source text, then (by default) the value's repr.
+                    if let Some(dt) = &i.debug_text {
+                        out.push(FPart::Lit(dt.as_str().to_string()));
                     }
                     let conv = match i.conversion {
+                        ast::ConversionFlag::None
+                            if i.debug_text.is_some() && i.format_spec.is_none() =>
+                        {
+                            'r'
+                        }
                         ast::ConversionFlag::None => ' ',
                         ast::ConversionFlag::Str => 's',
                         ast::ConversionFlag::Repr => 'r',

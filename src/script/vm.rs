@@ -324,14 +324,17 @@ impl Vm {
         }
     }
 
+    /// The exception being handled, as CPython's per-thread exc_info sees it (innermost handler first).
+    fn handled(&self) -> Option<Value> {
+        self.frames.iter().rev().find_map(|f| f.handling.clone())
+    }
+
     fn set_context(&self, exc: &Value) {
-        if let (Value::Instance(i), Some(f)) = (exc, self.frames.last()) {
-            if let Some(h) = &f.handling {
-                if h.identity() != exc.identity() {
-                    let mut e = i.exc.borrow_mut();
-                    if e.context.is_none() {
-                        e.context = Some(h.clone());
-                    }
+        if let (Value::Instance(i), Some(h)) = (exc, self.handled()) {
+            if h.identity() != exc.identity() {
+                let mut e = i.exc.borrow_mut();
+                if e.context.is_none() {
+                    e.context = Some(h);
                 }
             }
         }
@@ -997,7 +1000,7 @@ impl Vm {
                 }
                 Op::Raise(kind) => {
                     return Err(match kind {
-                        0 => match f.handling.clone() {
+                        0 => match self.handled() {
                             Some(e) => e,
                             None => self.exc("RuntimeError", "No active exception to reraise"),
                         },
