@@ -1073,6 +1073,10 @@ def _report_unretrieved():
             _unretrieved('Task exception was never retrieved: ' + t._name + ': ' + repr(t._exception))
 
 
+def _is_done(task):
+    return task.done()
+
+
 def _main_result(task):
     global _running
     _running = False

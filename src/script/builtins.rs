@@ -465,7 +465,17 @@ pub fn call_builtin(
                 Value::List(l) => l.borrow().len() as i64,
                 Value::Tuple(t) => t.len() as i64,
                 Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
-                Value::Range(r) => num::range_len(r.0, r.1, r.2),
+                Value::Range(r) => {
+                    let n = num::range_len_wide(r.0, r.1, r.2);
+                    if n > i64::MAX as i128 {
+                        return vm.err(
+                            "OverflowError",
+                            "Python int too large to convert to C ssize_t",
+                        );
+                    }
+                    n as i64
+                }
+                Value::View(v) => v.1.borrow().len() as i64,
                 Value::Instance(i) if i.class.lookup("__len__").is_some() => {
                     let f = vm.get_attr(&a0, "__len__")?;
                     return vm.call_sync(&f, vec![], vec![]);
@@ -518,7 +528,8 @@ pub fn call_builtin(
                     if t.abs() < 9.0e18 {
                         Value::Int(t as i64)
                     } else {
-                        num::norm(num_bigint::BigInt::from(t as i128))
+                        let b = <num_bigint::BigInt as num_traits::FromPrimitive>::from_f64(t).unwrap_or_default();
+                        num::norm(b)
                     }
                 }
                 Value::Str(s) => parse_int(vm, s, base)?,
@@ -746,8 +757,19 @@ pub fn call_builtin(
                         let s = format!("{:.*}", n.min(300) as usize, f);
                         Value::Float(s.parse().unwrap_or(*f))
                     } else {
-                        let p = 10f64.powi((-n) as i32);
-                        Value::Float((f / p).round() * p)
+                        let p = 10f64.powi((-n).min(400) as i32);
+                        if p.is_infinite() {
+                            Value::Float(0.0f64.copysign(*f))
+                        } else {
+                            let q = f / p;
+                            let r = q.round();
+                            let r = if (q - q.trunc()).abs() == 0.5 {
+                                2.0 * (q / 2.0).round()
+                            } else {
+                                r
+                            };
+                            Value::Float(r * p)
+                        }
                     }
                 }
                 (Value::Int(_) | Value::Bool(_) | Value::Big(_), None) => {
@@ -758,9 +780,15 @@ pub fn call_builtin(
                     if n >= 0 {
                         Value::Int(*i)
                     } else {
-                        let p = 10i64.checked_pow((-n) as u32).unwrap_or(i64::MAX);
-                        let q = (*i as f64 / p as f64).round_ties_even() as i64;
-                        Value::Int(q * p)
+                        // Exact round-half-even on integers, as CPython does.
+                        let p =
+                            num_traits::pow(num_bigint::BigInt::from(10), (-n).min(4000) as usize);
+                        let x = num_bigint::BigInt::from(*i);
+                        let (q, r) = num_integer::Integer::div_mod_floor(&x, &p);
+                        let twice: num_bigint::BigInt = &r * 2;
+                        let up = twice > p || (twice == p && num_integer::Integer::is_odd(&q));
+                        let q = if up { q + 1 } else { q };
+                        num::norm(q * p)
                     }
                 }
                 _ => {
@@ -1029,7 +1057,10 @@ fn slice_indices(vm: &Vm, s: &[Value; 3], len: usize) -> PyResult<Vec<usize>> {
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
         out.push(i as usize);
-        i += step;
+        match i.checked_add(step) {
+            Some(n) => i = n,
+            None => break,
+        }
     }
     Ok(out)
 }
@@ -1072,7 +1103,7 @@ pub fn getitem(vm: &mut Vm, o: &Value, i: &Value) -> PyResult<Value> {
         (Value::Range(r), _) => {
             let n = num::range_len(r.0, r.1, r.2) as usize;
             let k = norm_index(vm, i, n, "range object")?;
-            Ok(Value::Int(r.0 + r.2 * k as i64))
+            Ok(Value::Int((r.0 as i128 + r.2 as i128 * k as i128) as i64))
         }
         (Value::Dict(d), _) => {
             if !i.hashable() {
@@ -1341,7 +1372,7 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 "append" => {
                     arity(vm, "append", &args, 1, 1)?;
                     let mut lb = l.borrow_mut();
-                    if lb.len() > 50_000_000 {
+                    if lb.len() as i64 >= super::vm::MAX_SEQ {
                         return vm.err("MemoryError", "allocation budget exceeded");
                     }
                     lb.push(a0.unwrap_or_default());
@@ -1349,6 +1380,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 }
                 "extend" => {
                     let items = vm.collect(&a0.unwrap_or_default())?;
+                    if (l.borrow().len() + items.len()) as i64 > super::vm::MAX_SEQ {
+                        return vm.err("MemoryError", "allocation budget exceeded");
+                    }
                     l.borrow_mut().extend(items);
                     Value::None
                 }
@@ -1433,14 +1467,9 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                         .cloned()
                         .unwrap_or_else(|| args.get(1).cloned().unwrap_or_default())
                 }
-                "items" => Value::list(
-                    d.borrow()
-                        .iter()
-                        .map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()]))
-                        .collect(),
-                ),
-                "keys" => Value::list(d.borrow().keys().map(|k| k.0.clone()).collect()),
-                "values" => Value::list(d.borrow().values().cloned().collect()),
+                "items" => Value::View(Rc::new((ViewKind::Items, d.clone()))),
+                "keys" => Value::View(Rc::new((ViewKind::Keys, d.clone()))),
+                "values" => Value::View(Rc::new((ViewKind::Values, d.clone()))),
                 "pop" => {
                     let k = key(vm, a0)?;
                     let r = d.borrow_mut().shift_remove(&k);
@@ -1801,7 +1830,7 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
                 s.matches(&*p).count() as i64
             })
         }
-        "format" => Value::str(&str_format(vm, s, &args)?),
+        "format" => Value::str(&str_format(vm, s, &args, &[])?),
         "isdigit" | "isnumeric" | "isdecimal" => {
             Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
         }
@@ -1914,7 +1943,12 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
 }
 
 /// `str.format`.
-pub fn str_format(vm: &mut Vm, fmt: &str, args: &[Value]) -> PyResult<String> {
+pub fn str_format(
+    vm: &mut Vm,
+    fmt: &str,
+    args: &[Value],
+    kwargs: &[(Rc<str>, Value)],
+) -> PyResult<String> {
     let c: Vec<char> = fmt.chars().collect();
     let mut out = String::new();
     let mut auto = 0usize;
@@ -1949,7 +1983,15 @@ pub fn str_format(vm: &mut Vm, fmt: &str, args: &[Value]) -> PyResult<String> {
                 } else if let Ok(n) = field.parse::<usize>() {
                     args.get(n).cloned()
                 } else {
-                    return vm.err("KeyError", format!("'{field}'"));
+                    match kw(kwargs, &field) {
+                        Some(v) => Some(v),
+                        None => {
+                            return Err(new_instance_with_args(
+                                vm.class("KeyError"),
+                                vec![Value::str(&field)],
+                            ))
+                        }
+                    }
                 };
                 let Some(v) = v else {
                     return vm.err(

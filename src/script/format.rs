@@ -148,6 +148,10 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Cell(_) => "<cell>".into(),
         Value::Undef => "<undefined>".into(),
         Value::Native(_) => "<native>".into(),
+        Value::View(v) => {
+            let items = v.0.items(&v.1.borrow());
+            format!("{}([{}])", v.0.name(), join_reprs(vm, &items)?)
+        }
     })
 }
 

@@ -20,7 +20,15 @@ pub fn lower(path: &str, source: &str) -> Result<Module, Diagnostics> {
         errors: Vec::new(),
         func: vec![None],
         loops: vec![0],
+        depth: 0,
     };
+    if let Some(d) = prescan(source) {
+        return Err(Diagnostics {
+            path: path.to_string(),
+            source: source.to_string(),
+            items: vec![d],
+        });
+    }
     let parsed = parse_unchecked_source(source, ast::PySourceType::Python);
     for e in parsed.errors() {
         lw.errors.push(Diagnostic {
@@ -46,12 +54,76 @@ pub fn lower(path: &str, source: &str) -> Result<Module, Diagnostics> {
     }
 }
 
+/// Largest scenario accepted, in bytes.
+const MAX_SOURCE: usize = 1 << 20;
+/// Deepest bracket nesting accepted (CPython's own limit).
+const MAX_BRACKETS: usize = 200;
+/// Deepest statement/expression nesting accepted by the lowering.
+const MAX_DEPTH: u32 = 300;
+
+/// Limits checked on the raw text before parsing, so that no input can exhaust the parser's stack.
+fn prescan(source: &str) -> Option<Diagnostic> {
+    if source.len() > MAX_SOURCE {
+        return Some(Diagnostic {
+            span: Span::new(0, 0),
+            message: format!("scenario too large: {} bytes", source.len()),
+            help: format!("scenarios are limited to {MAX_SOURCE} bytes"),
+        });
+    }
+    let b = source.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'\'' | b'"') => {
+                let triple = i + 2 < b.len() && b[i + 1] == q && b[i + 2] == q;
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q && (!triple || (i + 2 < b.len() && b[i + 1] == q && b[i + 2] == q))
+                    {
+                        i += if triple { 2 } else { 0 };
+                        break;
+                    }
+                    if b[i] == b'\n' && !triple {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKETS {
+                    return Some(Diagnostic {
+                        span: Span::new(i as u32, i as u32 + 1),
+                        message: "too many nested parentheses".into(),
+                        help: format!("nest brackets at most {MAX_BRACKETS} deep"),
+                    });
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn span(r: TextRange) -> Span {
     Span::new(r.start().to_u32(), r.end().to_u32())
 }
 
 struct Lowerer {
     errors: Vec<Diagnostic>,
+    /// Current statement/expression nesting, bounded so the lowering and compiler never overflow.
+    depth: u32,
     /// Innermost function kind: None at module/class level, Some(is_async) inside a def or lambda.
     func: Vec<Option<bool>>,
     /// Loop depth within the innermost function.
@@ -72,6 +144,31 @@ impl Lowerer {
     }
 
     fn stmt(&mut self, s: &ast::Stmt) -> Option<Stmt> {
+        if !self.enter(s.range()) {
+            return None;
+        }
+        let r = self.stmt_inner(s);
+        self.depth -= 1;
+        r
+    }
+
+    /// Count one level of nesting; false (with a diagnostic) past the limit.
+    fn enter(&mut self, r: TextRange) -> bool {
+        if self.depth >= MAX_DEPTH {
+            if !self
+                .errors
+                .iter()
+                .any(|e| e.message.starts_with("too deeply nested"))
+            {
+                self.reject(r, "too deeply nested", format!("nest statements and expressions at most {MAX_DEPTH} deep (split long expressions into steps)"));
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn stmt_inner(&mut self, s: &ast::Stmt) -> Option<Stmt> {
         use ast::Stmt as S;
         let kind = match s {
             S::FunctionDef(f) => {
@@ -403,6 +500,19 @@ impl Lowerer {
         let Some((first, rest)) = clauses.split_first() else {
             return Vec::new();
         };
+        if !self.enter(first.range) {
+            return Vec::new();
+        }
+        let r = self.elif_chain_inner(first, rest);
+        self.depth -= 1;
+        r
+    }
+
+    fn elif_chain_inner(
+        &mut self,
+        first: &ast::ElifElseClause,
+        rest: &[ast::ElifElseClause],
+    ) -> Vec<Stmt> {
         let body = self.stmts(&first.body);
         match &first.test {
             None => body,
@@ -484,6 +594,15 @@ impl Lowerer {
     }
 
     fn target(&mut self, e: &ast::Expr) -> Option<Target> {
+        if !self.enter(e.range()) {
+            return None;
+        }
+        let r = self.target_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn target_inner(&mut self, e: &ast::Expr) -> Option<Target> {
         use ast::Expr as E;
         Some(match e {
             E::Name(n) => Target::Name(n.id.to_string(), span(n.range)),
@@ -580,15 +699,16 @@ impl Lowerer {
                     out.push(FPart::Lit(l.value.to_string()))
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
-                    if i.debug_text.is_some() {
-                        self.reject(
-                            i.range,
-                            "self-documenting f-string `=` is not supported",
-                            "write `x={x!r}` in full",
-                        );
-                        return None;
+                    // `{x=}` prints its own source text, then (by default) the value's repr.
+                    if let Some(dt) = &i.debug_text {
+                        out.push(FPart::Lit(dt.as_str().to_string()));
                     }
                     let conv = match i.conversion {
+                        ast::ConversionFlag::None
+                            if i.debug_text.is_some() && i.format_spec.is_none() =>
+                        {
+                            'r'
+                        }
                         ast::ConversionFlag::None => ' ',
                         ast::ConversionFlag::Str => 's',
                         ast::ConversionFlag::Repr => 'r',
@@ -610,6 +730,15 @@ impl Lowerer {
     }
 
     fn expr(&mut self, e: &ast::Expr) -> Option<Expr> {
+        if !self.enter(e.range()) {
+            return None;
+        }
+        let r = self.expr_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr) -> Option<Expr> {
         use ast::Expr as E;
         let r = e.range();
         let kind = match e {

@@ -29,11 +29,38 @@ pub use diag::{Diagnostic, Diagnostics, Span};
 
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
-use crate::sim::{HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy};
+use crate::sim::{
+    Budget, FaultPlan, HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy,
+};
+
+/// Hazard defaults for Python scenarios: CPython only logs a never-retrieved task exception
+/// (exit status 0), so by default it is reported, not failed; `deny=unretrieved` makes it fail.
+pub fn python_hazard_defaults() -> HazardPolicy {
+    HazardPolicy::default().set(HazardKind::UnretrievedFailure, Policy::Report)
+}
 
 /// Parse and check a scenario; bad input comes back as renderable diagnostics (exit code 2).
 pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
     lower::lower(path, source)
+}
+
+/// Check a scenario on a thread with a large stack: hostile nesting must end in a diagnostic, never a
+/// stack overflow (the parser and the AST's destructor recurse). Once it passes, the nesting is bounded
+/// and later parses of the same source are safe on any thread.
+fn validate(path: &str, source: &str) -> Result<(), String> {
+    let (p, s) = (path.to_string(), source.to_string());
+    let worker = std::thread::Builder::new()
+        .name("awaitsim-parse".into())
+        .stack_size(512 << 20)
+        .spawn(move || compile(&p, &s).map(|_| ()).map_err(|d| d.render(false)));
+    match worker {
+        Ok(h) => h
+            .join()
+            .unwrap_or_else(|_| Err(format!("error: {path}: the parser failed on this input\n"))),
+        Err(_) => compile(path, source)
+            .map(|_| ())
+            .map_err(|d| d.render(false)),
+    }
 }
 
 /// A checked scenario, ready to run any number of times (each run recompiles: compiled code is not `Sync`).
@@ -43,7 +70,11 @@ pub struct ScriptProgram {
     source: String,
     header: Header,
     cpu_cost_ns: u64,
+    op_budget: u64,
 }
+
+/// Interpreted operations allowed per step for each core operation in `Budget::max_ops_per_step`.
+const OPS_PER_CORE_OP: u64 = 200;
 
 /// Load a scenario for the app layer: syntax, subset and header are checked here, before anything runs.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String> {
@@ -63,13 +94,19 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
 impl ScriptProgram {
     /// Check `source` (named `path` in messages); the error is the rendered diagnostics.
     pub fn new(path: &str, source: &str, cpu_cost_ns: u64) -> Result<ScriptProgram, String> {
-        compile(path, source).map_err(|d| d.render(false))?;
+        validate(path, source)?;
         let header = Header::parse(source).map_err(|d| d.render(path, source))?;
+        // An explicit cost (the CLI's --cpu-cost) wins over the header's cpu-cost=.
+        let cpu_cost_ns = match (cpu_cost_ns, header.cpu_cost) {
+            (0, Some(d)) => u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
+            (n, _) => n,
+        };
         Ok(ScriptProgram {
             path: path.to_string(),
             source: source.to_string(),
             header,
             cpu_cost_ns,
+            op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
         })
     }
 }
@@ -90,14 +127,17 @@ impl Program for ScriptProgram {
     }
 
     fn hazard_policy(&self) -> HazardPolicy {
-        // CPython only logs a task exception nobody retrieved, and exits 0:
-        // report it, do not fail the run, so `run` matches `python3`.
-        let base = HazardPolicy::default().set(HazardKind::UnretrievedFailure, Policy::Report);
-        self.header.hazard_policy(base)
+        self.header.hazard_policy(python_hazard_defaults())
     }
 
     fn run_captured(&self, sim: &mut Sim) -> Captured {
-        run_on(&self.path, &self.source, self.cpu_cost_ns, sim)
+        run_on(
+            &self.path,
+            &self.source,
+            self.cpu_cost_ns,
+            self.op_budget,
+            sim,
+        )
     }
 }
 
@@ -129,7 +169,7 @@ fn compiled(path: &str, source: &str) -> Result<Rc<code::Code>, Diagnostics> {
     Ok(code)
 }
 
-fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured {
+fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut Sim) -> Captured {
     let code = match compiled(path, source) {
         Ok(c) => c,
         Err(d) => {
@@ -154,6 +194,7 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured
         let mut v = vm.borrow_mut();
         v.me = Rc::downgrade(&vm);
         v.cpu_cost_ns = cpu_cost_ns;
+        v.op_budget = op_budget;
     }
     let globals = Rc::new(RefCell::new(value::Attrs::default()));
     globals
@@ -182,6 +223,12 @@ pub struct RunOptions {
     pub strategy: Strategy,
     /// Virtual CPU cost per interpreted operation, in nanoseconds.
     pub cpu_cost_ns: u64,
+    /// Faults to inject (none by default).
+    pub faults: FaultPlan,
+    /// Interpreted operations allowed in one step before the run stops with a never-yields hazard.
+    pub op_budget: u64,
+    /// The core's budgets (steps, virtual time, tasks).
+    pub budget: Budget,
 }
 
 impl Default for RunOptions {
@@ -190,6 +237,9 @@ impl Default for RunOptions {
             seed: 0,
             strategy: Strategy::Fifo,
             cpu_cost_ns: 0,
+            faults: FaultPlan::none(),
+            op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
+            budget: Budget::default(),
         }
     }
 }
@@ -210,7 +260,10 @@ pub struct RunResult {
 /// Run a scenario from source text once.
 pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let prog = match ScriptProgram::new(path, source, opts.cpu_cost_ns) {
-        Ok(p) => p,
+        Ok(mut p) => {
+            p.op_budget = opts.op_budget;
+            p
+        }
         Err(msg) => {
             return RunResult {
                 stderr: msg,
@@ -222,6 +275,8 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let hazards = prog.hazard_policy();
     let mut sim = Sim::new(Seed(opts.seed))
         .strategy(opts.strategy)
+        .faults(opts.faults.clone())
+        .budget(opts.budget)
         .hazards(hazards);
     let c = prog.run_captured(&mut sim);
     let mut stderr = c.stderr;

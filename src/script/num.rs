@@ -46,12 +46,17 @@ fn is_intlike(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_) | Value::Big(_))
 }
 
-/// Number of elements of `range(start, stop, step)`.
+/// Number of elements of `range(start, stop, step)` (saturating at i64::MAX).
 pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    range_len_wide(start, stop, step).min(i64::MAX as i128) as i64
+}
+
+/// Exact number of elements of `range(start, stop, step)`.
+pub fn range_len_wide(start: i64, stop: i64, step: i64) -> i128 {
     if step > 0 && start < stop {
-        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+        (stop as i128 - start as i128 - 1) / step as i128 + 1
     } else if step < 0 && start > stop {
-        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+        (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
     } else {
         0
     }
@@ -181,7 +186,7 @@ fn int_op(op: BinOp, x: BigInt, y: BigInt) -> Result<Value, NumErr> {
                 return Err(("ValueError", "negative shift count".into()));
             }
             let Some(s) = y.to_usize().filter(|s| *s < 1 << 24) else {
-                return Err(("OverflowError", "too many digits in integer".into()));
+                return Err(("MemoryError", String::new()));
             };
             norm(x << s)
         }
@@ -240,7 +245,14 @@ fn float_op(op: BinOp, x: f64, y: f64) -> Result<f64, NumErr> {
             if x == 0.0 && y < 0.0 {
                 return Err(zero_div("0.0 cannot be raised to a negative power"));
             }
-            x.powf(y)
+            let r = x.powf(y);
+            if r.is_infinite() && x.is_finite() && y.is_finite() {
+                return Err((
+                    "OverflowError",
+                    "(34, 'Numerical result out of range')".into(),
+                ));
+            }
+            r
         }
         _ => return Err(("TypeError", "unsupported operand".into())),
     })

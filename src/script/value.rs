@@ -53,8 +53,41 @@ pub enum Value {
     Cell(Rc<RefCell<Value>>),
     /// An unbound local (never visible to programs).
     Undef,
+    /// `dict.keys()` / `values()` / `items()`: a live view of the dict.
+    View(Rc<(ViewKind, Rc<RefCell<Dict>>)>),
     /// An object owned by the Rust side (task slots, loop handles), opaque to programs.
     Native(NativeObj),
+}
+
+/// Which dict view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+impl ViewKind {
+    /// CPython's type name of the view.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "dict_keys",
+            ViewKind::Values => "dict_values",
+            ViewKind::Items => "dict_items",
+        }
+    }
+
+    /// The view's elements, in dict order.
+    pub fn items(self, d: &Dict) -> Vec<Value> {
+        match self {
+            ViewKind::Keys => d.keys().map(|k| k.0.clone()).collect(),
+            ViewKind::Values => d.values().cloned().collect(),
+            ViewKind::Items => d
+                .iter()
+                .map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()]))
+                .collect(),
+        }
+    }
 }
 
 /// A Rust object carried through Python code (the prelude's handles on core tasks and timers).
@@ -305,6 +338,7 @@ impl Value {
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::Range(r) => super::num::range_len(r.0, r.1, r.2) > 0,
+            Value::View(v) => !v.1.borrow().is_empty(),
             _ => true,
         }
     }

@@ -8,6 +8,12 @@ use super::ir::{BinOp, CmpOp, UnaryOp};
 use super::num;
 use super::value::*;
 
+/// Largest sequence a scenario may build (the allocation budget).
+pub const MAX_SEQ: i64 = 20_000_000;
+
+/// Nested calls from Rust back into Python (`__repr__`, sort keys, `__eq__`) allowed at once.
+pub const MAX_NATIVE_DEPTH: u32 = 100;
+
 /// Python's default recursion limit; asyncio's own frames get a little headroom.
 pub const RECURSION_LIMIT: usize = 1000;
 
@@ -89,6 +95,12 @@ pub struct Vm {
     pub me: std::rc::Weak<RefCell<Vm>>,
     /// Virtual CPU cost per operation in nanoseconds (0: free).
     pub cpu_cost_ns: u64,
+    /// Calls from Rust into Python currently nested.
+    pub native_depth: u32,
+    /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
+    pub suspend_line: u32,
+    /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
+    pub depth_offset: usize,
     pub ops: u64,
     pub op_budget: u64,
     /// Set when the op budget or another hazard stopped the run.
@@ -110,6 +122,9 @@ impl Vm {
             err: String::new(),
             me: std::rc::Weak::new(),
             cpu_cost_ns: 0,
+            depth_offset: 0,
+            native_depth: 0,
+            suspend_line: 0,
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
@@ -188,6 +203,22 @@ impl Vm {
 
     /// Call a value from Rust and run it to completion (used by builtins that take callbacks).
     pub fn call_sync(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Value> {
+        // Each nested call from Rust uses Rust stack: bound it well below any thread's stack.
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return self.err("RecursionError", "maximum recursion depth exceeded");
+        }
+        self.native_depth += 1;
+        let r = self.call_sync_inner(f, args, kwargs);
+        self.native_depth -= 1;
+        r
+    }
+
+    fn call_sync_inner(
         &mut self,
         f: &Value,
         args: Vec<Value>,
@@ -293,14 +324,17 @@ impl Vm {
         }
     }
 
+    /// The exception being handled, as CPython's per-thread exc_info sees it (innermost handler first).
+    fn handled(&self) -> Option<Value> {
+        self.frames.iter().rev().find_map(|f| f.handling.clone())
+    }
+
     fn set_context(&self, exc: &Value) {
-        if let (Value::Instance(i), Some(f)) = (exc, self.frames.last()) {
-            if let Some(h) = &f.handling {
-                if h.identity() != exc.identity() {
-                    let mut e = i.exc.borrow_mut();
-                    if e.context.is_none() {
-                        e.context = Some(h.clone());
-                    }
+        if let (Value::Instance(i), Some(h)) = (exc, self.handled()) {
+            if h.identity() != exc.identity() {
+                let mut e = i.exc.borrow_mut();
+                if e.context.is_none() {
+                    e.context = Some(h);
                 }
             }
         }
@@ -316,7 +350,7 @@ impl Vm {
             self.ops += 1;
             match op {
                 Op::Const(i) => {
-                    let v = f.code.consts[i as usize].clone();
+                    let v = fast_clone(&f.code.consts[i as usize]);
                     f.stack.push(v);
                 }
                 Op::LoadFast(i) => {
@@ -328,12 +362,13 @@ impl Vm {
                             format!("cannot access local variable '{n}' where it is not associated with a value"),
                         );
                     }
-                    let v = v.clone();
+                    let v = fast_clone(v);
                     f.stack.push(v);
                 }
                 Op::StoreFast(i) => {
                     let v = f.stack.pop().unwrap_or_default();
-                    f.locals[i as usize] = v;
+                    let old = std::mem::replace(&mut f.locals[i as usize], v);
+                    fast_drop(old);
                 }
                 Op::DelFast(i) => f.locals[i as usize] = Value::Undef,
                 Op::LoadDeref(i) => {
@@ -509,6 +544,23 @@ impl Vm {
                     let b = f.stack.pop().unwrap_or_default();
                     let a = f.stack.pop().unwrap_or_default();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let (x, y) = (*x, *y);
+                        let r = match bop {
+                            BinOp::Add => x.checked_add(y),
+                            BinOp::Sub => x.checked_sub(y),
+                            BinOp::Mul => x.checked_mul(y),
+                            BinOp::Mod if y > 0 && x >= 0 => Some(x % y),
+                            BinOp::FloorDiv if y > 0 && x >= 0 => Some(x / y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            std::mem::forget(a);
+                            std::mem::forget(b);
+                            f.stack.push(Value::Int(r));
+                            continue;
+                        }
+                    }
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         let r = match bop {
                             BinOp::Add => x.checked_add(*y),
                             BinOp::Sub => x.checked_sub(*y),
@@ -535,6 +587,24 @@ impl Vm {
                     let b = f.stack.pop().unwrap_or_default();
                     let a = f.stack.pop().unwrap_or_default();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let (x, y) = (*x, *y);
+                        let r = match c {
+                            CmpOp::Lt => Some(x < y),
+                            CmpOp::Le => Some(x <= y),
+                            CmpOp::Gt => Some(x > y),
+                            CmpOp::Ge => Some(x >= y),
+                            CmpOp::Eq => Some(x == y),
+                            CmpOp::Ne => Some(x != y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            std::mem::forget(a);
+                            std::mem::forget(b);
+                            f.stack.push(Value::Bool(r));
+                            continue;
+                        }
+                    }
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         let r = match c {
                             CmpOp::Lt => Some(x < y),
                             CmpOp::Le => Some(x <= y),
@@ -560,6 +630,13 @@ impl Vm {
                 }
                 Op::JumpIfFalse(t) => {
                     let v = f.stack.pop().unwrap_or_default();
+                    if let Value::Bool(b) = v {
+                        std::mem::forget(v);
+                        if !b {
+                            f.ip = t as usize;
+                        }
+                        continue;
+                    }
                     let b = match v {
                         Value::Bool(b) => b,
                         other => self.truthy(&other)?,
@@ -723,7 +800,7 @@ impl Vm {
                                 IterState::Range(cur, stop, step) => {
                                     if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                                         let v = *cur;
-                                        *cur += *step;
+                                        *cur = cur.saturating_add(*step);
                                         Some(Value::Int(v))
                                     } else {
                                         None
@@ -878,6 +955,10 @@ impl Vm {
                     })?;
                 }
                 Op::Return => {
+                    if !f.code.hidden {
+                        self.suspend_line = f.code.lines.get(f.ip - 1).copied().unwrap_or(0);
+                    }
+                    let f = &mut self.frames[fi];
                     let v = f.stack.pop().unwrap_or_default();
                     if let Some(v) = self.do_return(v, base)? {
                         return Ok(Some(v));
@@ -919,7 +1000,7 @@ impl Vm {
                 }
                 Op::Raise(kind) => {
                     return Err(match kind {
-                        0 => match f.handling.clone() {
+                        0 => match self.handled() {
                             Some(e) => e,
                             None => self.exc("RuntimeError", "No active exception to reraise"),
                         },
@@ -1016,7 +1097,8 @@ impl Vm {
     }
 
     fn push_frame(&mut self, f: Frame) -> PyResult<()> {
-        if self.frames.len() >= RECURSION_LIMIT + 20 {
+        // CPython counts the frames asyncio itself keeps under a task step or callback: depth_offset.
+        if self.frames.len() + self.depth_offset > RECURSION_LIMIT {
             return self.err("RecursionError", "maximum recursion depth exceeded");
         }
         self.frames.push(f);
@@ -1112,6 +1194,15 @@ impl Vm {
                         "await outside of a task: use asyncio.run(main())",
                     );
                 };
+                // Remember where the program suspended (for CPU-cost hazards reported after the step).
+                if let Some(f) = self.frames.iter().rev().find(|f| !f.code.hidden) {
+                    self.suspend_line = f
+                        .code
+                        .lines
+                        .get(f.ip.saturating_sub(1))
+                        .copied()
+                        .unwrap_or(0);
+                }
                 let saved: Vec<Frame> = self.frames.drain(b..).collect();
                 let FrameKind::CoroBase(c) = &saved[0].kind else {
                     return self.err("RuntimeError", "corrupt coroutine");
@@ -1407,6 +1498,11 @@ impl Vm {
                     let l = l.clone();
                     return super::builtins::list_sort(self, &l, &kwargs).map(Called::Value);
                 }
+                if let (Value::Str(s), "format") = (&m.0, &*m.1) {
+                    let s = s.clone();
+                    return super::builtins::str_format(self, &s, &args, &kwargs)
+                        .map(|r| Called::Value(Value::str(&r)));
+                }
                 if !kwargs.is_empty() {
                     return self.err("TypeError", format!("{}() takes no keyword arguments", m.1));
                 }
@@ -1580,6 +1676,7 @@ impl Vm {
             Value::Coro(_) => "coroutine".into(),
             Value::YieldReq(_) => "_yield".into(),
             Value::Cell(_) => "cell".into(),
+            Value::View(v) => v.0.name().into(),
             Value::Undef => "undefined".into(),
             Value::Native(_) => "native".into(),
         }
@@ -1753,9 +1850,17 @@ impl Vm {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok(t.to_vec()),
             _ => {
+                if let Value::Range(r) = v {
+                    if super::num::range_len(r.0, r.1, r.2) > MAX_SEQ {
+                        return self.err("MemoryError", "allocation budget exceeded");
+                    }
+                }
                 let it = self.iter(v.clone())?;
                 let mut out = vec![];
                 while let Some(x) = self.next(&it)? {
+                    if out.len() as i64 >= MAX_SEQ {
+                        return self.err("MemoryError", "allocation budget exceeded");
+                    }
                     out.push(x);
                 }
                 Ok(out)
@@ -1768,13 +1873,16 @@ impl Vm {
         let st = match &v {
             Value::Range(r) => IterState::Range(r.0, r.1, r.2),
             Value::List(_) | Value::Tuple(_) | Value::Str(_) => IterState::Seq(v.clone(), 0),
-            Value::Dict(d) | Value::Set(d) => IterState::Vals(
+            Value::Dict(d) => IterState::Vals(
                 d.borrow()
                     .keys()
                     .map(|k| k.0.clone())
                     .collect::<Vec<_>>()
                     .into_iter(),
             ),
+            // Iteration shows a set in the same order its repr does (CPython's table order for ints).
+            Value::Set(d) => IterState::Vals(super::format::set_order(&d.borrow()).into_iter()),
+            Value::View(view) => IterState::Vals(view.0.items(&view.1.borrow()).into_iter()),
             Value::Iter(_) => return Ok(v),
             Value::Instance(i) if i.class.lookup("__iter__").is_some() => {
                 let f = self.get_attr(&v, "__iter__")?;
@@ -1797,7 +1905,7 @@ impl Vm {
                     IterState::Range(cur, stop, step) => {
                         if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                             let v = *cur;
-                            *cur += *step;
+                            *cur = cur.saturating_add(*step);
                             Some(Value::Int(v))
                         } else {
                             None
@@ -1912,7 +2020,7 @@ impl Vm {
                     }
                     Value::List(l) => {
                         let l = l.borrow();
-                        if l.len().saturating_mul(n) > 10_000_000 {
+                        if l.len().saturating_mul(n) as i64 > MAX_SEQ {
                             return self.err("MemoryError", "");
                         }
                         let mut v = Vec::with_capacity(l.len() * n);
@@ -2123,6 +2231,10 @@ impl Vm {
                 self.check_hashable(x)?;
                 Ok(d.borrow().contains_key(&Key(x.clone())))
             }
+            Value::View(v) if v.0 == ViewKind::Keys => {
+                self.check_hashable(x)?;
+                Ok(v.1.borrow().contains_key(&Key(x.clone())))
+            }
             Value::Range(r) => Ok(match x {
                 Value::Int(i) => {
                     let (s, e, st) = **r;
@@ -2263,6 +2375,29 @@ fn dunder(op: BinOp) -> &'static str {
         BinOp::BitOr => "__or__",
         BinOp::BitXor => "__xor__",
         BinOp::BitAnd => "__and__",
+    }
+}
+
+/// Clone without the out-of-line call for the scalars the hot loops move around.
+#[inline(always)]
+fn fast_clone(v: &Value) -> Value {
+    match v {
+        Value::Int(i) => Value::Int(*i),
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Float(x) => Value::Float(*x),
+        Value::None => Value::None,
+        other => other.clone(),
+    }
+}
+
+/// Drop without the out-of-line drop glue when the value owns nothing.
+#[inline(always)]
+fn fast_drop(v: Value) {
+    match v {
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None | Value::Undef => {
+            std::mem::forget(v)
+        }
+        other => drop(other),
     }
 }
 

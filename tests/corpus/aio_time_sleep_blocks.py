@@ -2,7 +2,7 @@ import asyncio
 import time
 
 async def worker(i):
-    time.sleep(0.01)
+    time.sleep(0.1)
     print("worker", i)
     await asyncio.sleep(0)
 
@@ -10,6 +10,6 @@ async def main():
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     await asyncio.gather(*(worker(i) for i in range(3)))
-    print(round(loop.time() - t0, 2))
+    print(round(loop.time() - t0, 1))
 
 asyncio.run(main())

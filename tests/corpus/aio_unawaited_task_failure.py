@@ -1,6 +1,3 @@
-# awaitsim: allow=unretrieved
-# CPython only logs the lost failure to stderr and exits 0; awaitsim reports it as a hazard
-# (a failure by default), so this file allows it to compare exit codes.
 import asyncio
 
 async def doomed():

@@ -1,0 +1,124 @@
+//! Random small async programs inside the subset, each run under python3 and under the interpreter
+//! (FIFO): stdout and exit status must be identical.
+//!
+//! Programs mix tasks, prints, sleep(0), timed sleeps, a shared Lock, exceptions and gather. Timed
+//! sleeps of task i are multiples (at most 6x in total) of a distinct prime number of milliseconds,
+//! and locks guard only untimed sections, so no two timers of different tasks can fall due at the
+//! same instant: CPython's real-clock order is then the only order, and a mismatch is a real bug.
+//! Cases: 60 by default, `SCRIPT_PROPTEST_CASES=N` for more. Skips without python3 (fails in CI).
+
+use std::process::Command;
+
+use awaitsim::script::{run_source, RunOptions};
+use proptest::prelude::*;
+
+const UNITS_MS: [u32; 5] = [11, 13, 17, 19, 23];
+
+#[derive(Clone, Debug)]
+enum Step {
+    Print,
+    Yield,
+    Sleep(u32),
+    Locked,
+    Raise,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => Just(Step::Print),
+        2 => Just(Step::Yield),
+        2 => (1u32..=2).prop_map(Step::Sleep),
+        1 => Just(Step::Locked),
+        1 => Just(Step::Raise),
+    ]
+}
+
+fn program() -> impl Strategy<Value = (Vec<Vec<Step>>, bool)> {
+    (
+        prop::collection::vec(prop::collection::vec(step(), 1..6), 1..5),
+        any::<bool>(),
+    )
+}
+
+fn render(tasks: &[Vec<Step>], create_first: bool) -> String {
+    let mut s = String::from("import asyncio\n\nlock = None\n\n");
+    for (i, steps) in tasks.iter().enumerate() {
+        s.push_str(&format!("async def t{i}():\n"));
+        let mut timed = 0;
+        for (j, st) in steps.iter().enumerate() {
+            match st {
+                Step::Print => s.push_str(&format!("    print('t{i} step {j}')\n")),
+                Step::Yield => s.push_str("    await asyncio.sleep(0)\n"),
+                Step::Sleep(k) if timed + k <= 6 => {
+                    timed += k;
+                    let ms = UNITS_MS[i] * k;
+                    s.push_str(&format!("    await asyncio.sleep({ms} / 1000)\n    print('t{i} woke {j}')\n"));
+                }
+                Step::Sleep(_) => s.push_str("    await asyncio.sleep(0)\n"),
+                Step::Locked => s.push_str(&format!(
+                    "    async with lock:\n        print('t{i} locked {j}')\n        await asyncio.sleep(0)\n        print('t{i} unlocking {j}')\n"
+                )),
+                Step::Raise => s.push_str(&format!(
+                    "    if True:\n        raise ValueError('t{i} failed at {j}')\n"
+                )),
+            }
+        }
+        s.push_str(&format!("    return 't{i} done'\n\n"));
+    }
+    s.push_str("async def main():\n    global lock\n    lock = asyncio.Lock()\n");
+    let names: Vec<String> = (0..tasks.len()).map(|i| format!("t{i}()")).collect();
+    if create_first {
+        for (i, n) in names.iter().enumerate() {
+            s.push_str(&format!("    c{i} = asyncio.create_task({n})\n"));
+        }
+        s.push_str("    print('main created tasks')\n    await asyncio.sleep(0)\n");
+        let cs: Vec<String> = (0..tasks.len()).map(|i| format!("c{i}")).collect();
+        s.push_str(&format!(
+            "    r = await asyncio.gather({}, return_exceptions=True)\n",
+            cs.join(", ")
+        ));
+    } else {
+        s.push_str(&format!(
+            "    r = await asyncio.gather({}, return_exceptions=True)\n",
+            names.join(", ")
+        ));
+    }
+    s.push_str("    print([repr(x) for x in r])\n\nasyncio.run(main())\n");
+    s
+}
+
+fn python_ok() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn cases() -> u32 {
+    std::env::var("SCRIPT_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_async_programs_match_cpython((tasks, create_first) in program()) {
+        if !python_ok() {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is required in CI");
+            return Ok(());
+        }
+        let src = render(&tasks, create_first);
+        let dir = std::env::temp_dir().join(format!("awaitsim-prop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("prog.py");
+        std::fs::write(&file, &src).expect("write program");
+        let py = Command::new("python3").arg(&file).output().expect("python3 runs");
+        let ours = run_source("prog.py", &src, &RunOptions::default());
+        prop_assert_eq!(String::from_utf8_lossy(&py.stdout).to_string(), ours.stdout.clone(), "program:\n{}\nstderr:\n{}", src, ours.stderr);
+        prop_assert_eq!(py.status.code().unwrap_or(-1), ours.exit_code, "program:\n{}", src);
+    }
+}
