@@ -382,3 +382,39 @@ fn a_schedule_token_alone_replays_a_fault_injected_run() {
     assert_eq!(replay.result, first.result);
     assert_eq!(replay.report.trace_hash, first.report.trace_hash);
 }
+
+/// Runs depend on nothing but their inputs: the same seeds explored on two
+/// other threads at once (each with its own thread-local loop state) give
+/// the same failures, hashes and traces as on this thread.
+#[test]
+fn runs_on_other_threads_are_identical() {
+    fn explore() -> Vec<(u64, String, Option<String>)> {
+        let plan: FaultPlan = "late=1,fail=0.2".parse().unwrap();
+        let mut sim = Sim::new(0)
+            .strategy(Strategy::Random)
+            .faults(plan)
+            .trace(TraceMode::Full);
+        (0..200)
+            .map(|i| {
+                sim.set_seed(Seed(9).nth(i));
+                let out = sim.try_run(async {
+                    let r = awaitsim::io("rpc", Duration::from_millis(3)).await;
+                    assert!(r.is_ok(), "rpc failed");
+                    lost_update().await;
+                });
+                (
+                    out.report.trace_hash,
+                    out.report.trace.unwrap().render(),
+                    out.result.err().map(|f| f.to_string()),
+                )
+            })
+            .collect()
+    }
+    let here = explore();
+    assert!(here.iter().any(|r| r.2.is_some()), "some runs fail");
+    assert!(here.iter().any(|r| r.2.is_none()), "some runs pass");
+    let threads: Vec<_> = (0..2).map(|_| std::thread::spawn(explore)).collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), here);
+    }
+}

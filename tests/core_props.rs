@@ -10,7 +10,7 @@
 //! must equal, event for event, the log of a small reference interpreter of
 //! CPython's `_run_once` written below, independently of `src/sim`.
 //!
-//! Cost: `AWAITSIM_PROPTEST_CASES` (default 128) programs per property and
+//! Cost: `AWAITSIM_PROPTEST_CASES` (default 256) programs per property and
 //! `AWAITSIM_PROPTEST_SEEDS` (default 4) seeds per strategy and program.
 
 use awaitsim::sim::{Event, Fault};
@@ -39,7 +39,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: env_u64("AWAITSIM_PROPTEST_CASES", 128) as u32,
+        cases: env_u64("AWAITSIM_PROPTEST_CASES", 256) as u32,
         ..ProptestConfig::default()
     }
 }
@@ -1535,7 +1535,7 @@ fn fifo_matches_cpython_asyncio_on_generated_programs() {
         eprintln!("skipped: needs python3 >= 3.11 on the PATH");
         return;
     }
-    let n = env_u64("AWAITSIM_PROPTEST_CASES", 128);
+    let n = env_u64("AWAITSIM_PROPTEST_CASES", 256);
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let programs: Vec<Program> = (0..n)
         .map(|_| cpython_subset(&program().new_tree(&mut runner).unwrap().current()))
