@@ -24,6 +24,9 @@
 //! .run();
 //! ```
 
+pub mod app;
+pub mod explore;
+pub mod report;
 pub mod script;
 pub mod sim;
 

@@ -1,1 +1,227 @@
-//! The Python-subset scenario language: parse, lower, interpret on the simulated loop.
+//! The Python-subset scenario language: parse, lower, compile to bytecode, interpret (asyncio included) on the core executor.
+//!
+//! Entry points: [`load`] (the CLI's loader: a checked [`ScriptProgram`] the app layer runs any number of
+//! times) and [`run_source`] / [`run_file`] (one FIFO run with captured output, for tests).
+//!
+//! Documented departures from CPython: generator expressions are evaluated eagerly; sets of ints iterate in
+//! CPython's order only when built by insertion without removals, and sets of other values iterate in
+//! insertion order (CPython's str hashes are randomised per process); object reprs omit addresses.
+
+mod aio;
+mod builtins;
+mod code;
+mod compile;
+pub mod diag;
+mod format;
+pub mod ir;
+pub mod lower;
+mod modules;
+mod num;
+mod rng;
+mod value;
+mod vm;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+
+pub use diag::{Diagnostic, Diagnostics, Span};
+
+use crate::app::{Captured, LoadOptions, Program};
+use crate::explore::{Header, Target};
+use crate::sim::{HazardKind, HazardPolicy, Outcome, Policy, RunReport, Seed, Sim, Strategy};
+
+/// Parse and check a scenario; bad input comes back as renderable diagnostics (exit code 2).
+pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
+    lower::lower(path, source)
+}
+
+/// A checked scenario, ready to run any number of times (each run recompiles: compiled code is not `Sync`).
+#[derive(Debug)]
+pub struct ScriptProgram {
+    path: String,
+    source: String,
+    header: Header,
+    cpu_cost_ns: u64,
+}
+
+/// Load a scenario for the app layer: syntax, subset and header are checked here, before anything runs.
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String> {
+    let shown = path.display().to_string();
+    let source =
+        std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
+    let mut program = ScriptProgram::new(&shown, &source, opts.cpu_cost_ns)?;
+    if opts.cpu_cost_ns == 0 {
+        // The file's header sets a cost the command line did not.
+        if let Some(d) = program.header.cpu_cost {
+            program.cpu_cost_ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        }
+    }
+    Ok(Box::new(program))
+}
+
+impl ScriptProgram {
+    /// Check `source` (named `path` in messages); the error is the rendered diagnostics.
+    pub fn new(path: &str, source: &str, cpu_cost_ns: u64) -> Result<ScriptProgram, String> {
+        compile(path, source).map_err(|d| d.render(false))?;
+        let header = Header::parse(source).map_err(|d| d.render(path, source))?;
+        Ok(ScriptProgram {
+            path: path.to_string(),
+            source: source.to_string(),
+            header,
+            cpu_cost_ns,
+        })
+    }
+}
+
+impl Target for ScriptProgram {
+    fn run(&self, sim: &mut Sim) -> Outcome<()> {
+        self.run_captured(sim).outcome
+    }
+}
+
+impl Program for ScriptProgram {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn header(&self) -> &Header {
+        &self.header
+    }
+
+    fn hazard_policy(&self) -> HazardPolicy {
+        // CPython only logs a task exception nobody retrieved, and exits 0:
+        // report it, do not fail the run, so `run` matches `python3`.
+        let base = HazardPolicy::default().set(HazardKind::UnretrievedFailure, Policy::Report);
+        self.header.hazard_policy(base)
+    }
+
+    fn run_captured(&self, sim: &mut Sim) -> Captured {
+        run_on(&self.path, &self.source, self.cpu_cost_ns, sim)
+    }
+}
+
+fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured {
+    let module = match compile(path, source) {
+        Ok(m) => m,
+        Err(d) => {
+            // Checked at load; kept for callers that skip `load`.
+            let msg = d.render(false);
+            let outcome = sim.try_run(async move {
+                crate::sim::fail_run(crate::sim::Failure::Exception {
+                    task: "main".into(),
+                    message: msg,
+                });
+            });
+            return Captured {
+                outcome,
+                stdout: String::new(),
+                stderr: String::new(),
+            };
+        }
+    };
+    let code = compile::compile_module(&module, path, source, false);
+    let vm = Rc::new(RefCell::new(vm::Vm::new(path, source)));
+    {
+        let mut v = vm.borrow_mut();
+        v.me = Rc::downgrade(&vm);
+        v.cpu_cost_ns = cpu_cost_ns;
+    }
+    let globals = Rc::new(RefCell::new(value::Attrs::default()));
+    globals
+        .borrow_mut()
+        .insert(Rc::from("__name__"), value::Value::str("__main__"));
+    let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals));
+    let mut v = vm.borrow_mut();
+    let stdout = std::mem::take(&mut v.out);
+    let stderr = std::mem::take(&mut v.err);
+    // Drop interpreter state now: frames and modules hold reference cycles through the VM handle.
+    v.frames.clear();
+    v.modules.clear();
+    Captured {
+        outcome,
+        stdout,
+        stderr,
+    }
+}
+
+/// Options for one direct run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Seed for the scheduler and the program's `random` module.
+    pub seed: u64,
+    /// Scheduling strategy (FIFO gives CPython's order).
+    pub strategy: Strategy,
+    /// Virtual CPU cost per interpreted operation, in nanoseconds.
+    pub cpu_cost_ns: u64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            seed: 0,
+            strategy: Strategy::Fifo,
+            cpu_cost_ns: 0,
+        }
+    }
+}
+
+/// Everything one run produced.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// What the program printed.
+    pub stdout: String,
+    /// Tracebacks, diagnostics, the failure report.
+    pub stderr: String,
+    /// 0 ok, 1 a property failed (uncaught exception, hazard, deadlock), 2 bad input.
+    pub exit_code: i32,
+    /// The core's report (absent for bad input).
+    pub report: Option<RunReport>,
+}
+
+/// Run a scenario from source text once.
+pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
+    let prog = match ScriptProgram::new(path, source, opts.cpu_cost_ns) {
+        Ok(p) => p,
+        Err(msg) => {
+            return RunResult {
+                stderr: msg,
+                exit_code: 2,
+                ..RunResult::default()
+            }
+        }
+    };
+    let hazards = prog.hazard_policy();
+    let mut sim = Sim::new(Seed(opts.seed))
+        .strategy(opts.strategy)
+        .hazards(hazards);
+    let c = prog.run_captured(&mut sim);
+    let mut stderr = c.stderr;
+    let exit_code = match &c.outcome.result {
+        Ok(()) => 0,
+        Err(f) => {
+            if !matches!(f, crate::sim::Failure::Exception { .. }) || stderr.is_empty() {
+                stderr.push_str(&format!("{f}\n"));
+            }
+            1
+        }
+    };
+    RunResult {
+        stdout: c.stdout,
+        stderr,
+        exit_code,
+        report: Some(c.outcome.report),
+    }
+}
+
+/// Read and run a scenario file once; a missing file is bad input (exit 2).
+pub fn run_file(path: &str, opts: &RunOptions) -> RunResult {
+    match std::fs::read_to_string(path) {
+        Ok(src) => run_source(path, &src, opts),
+        Err(e) => RunResult {
+            stderr: format!("error: cannot read {path}: {e}\n"),
+            exit_code: 2,
+            ..RunResult::default()
+        },
+    }
+}

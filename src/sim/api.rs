@@ -11,6 +11,7 @@ use super::trace::Wait;
 use std::future::Future;
 use std::panic::Location;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Starts a task. It is queued behind what is already ready and never starts
@@ -40,11 +41,14 @@ pub fn spawn<F: Future + 'static>(fut: F) -> JoinHandle<F::Output> {
 /// });
 /// assert_eq!(h.unwrap(), "worker");
 /// ```
-pub fn spawn_named<F: Future + 'static>(name: impl Into<Rc<str>>, fut: F) -> JoinHandle<F::Output> {
+pub fn spawn_named<F: Future + 'static>(
+    name: impl Into<Arc<str>>,
+    fut: F,
+) -> JoinHandle<F::Output> {
     spawn_inner(Some(name.into()), fut)
 }
 
-fn spawn_inner<F: Future + 'static>(name: Option<Rc<str>>, fut: F) -> JoinHandle<F::Output> {
+fn spawn_inner<F: Future + 'static>(name: Option<Arc<str>>, fut: F) -> JoinHandle<F::Output> {
     let cell = Rc::new(TaskCell::new(fut));
     let id = with_core(|c| {
         c.tick();
@@ -92,8 +96,32 @@ pub fn now_nanos() -> Nanos {
 /// ```
 #[track_caller]
 pub fn block(d: Duration) {
-    let location = Location::caller();
-    with_core(|c| c.block(to_nanos(d), location));
+    let l = Location::caller();
+    with_core(|c| {
+        c.block(
+            to_nanos(d),
+            "a blocking call (use an awaitable sleep or run it off the loop)",
+            || format!("{}:{}:{}", l.file(), l.line(), l.column()),
+        )
+    });
+}
+
+/// [`block`] for a layer above that knows better where the call is: a
+/// scenario interpreter passes the Python `file:line` and says what blocked
+/// (`time.sleep(0.5)`, a CPU-bound step).
+///
+/// ```
+/// use std::time::Duration;
+/// let out = awaitsim::Sim::new(0).try_run(async {
+///     awaitsim::sim::block_at(Duration::from_millis(300), "time.sleep(0.3)", "app.py:7");
+/// });
+/// let h = &out.report.hazards[0];
+/// assert_eq!(h.location.as_deref(), Some("app.py:7"));
+/// assert!(h.message.starts_with("time.sleep(0.3) held the loop for 0.300s"));
+/// ```
+pub fn block_at(d: Duration, what: &str, location: impl Into<String>) {
+    let location = location.into();
+    with_core(|c| c.block(to_nanos(d), what, || location));
 }
 
 /// The running task, if a task step (not a loop callback) is running.
@@ -171,14 +199,14 @@ pub fn call_at(deadline: Nanos, f: impl FnOnce() + 'static) -> TimerHandle {
 
 /// Says what the current task is about to wait on, for deadlock reports and
 /// traces (a lock, a queue): call it before returning `Poll::Pending`.
-pub fn set_wait(description: impl Into<Rc<str>>) {
+pub fn set_wait(description: impl Into<Arc<str>>) {
     context::set_wait(Wait::Custom(description.into()));
 }
 
 /// A draw from the program's own seeded RNG (a scenario's `random` module).
 /// Separate from the scheduler's stream, and not recorded as a decision.
 pub fn user_random_u64() -> u64 {
-    with_core(|c| c.user_rng.next_u64())
+    with_core(|c| c.user_random())
 }
 
 /// Records a hazard detected by a layer above (a scenario interpreter),

@@ -25,6 +25,7 @@ pub struct Check<F> {
     faults: FaultPlan,
     budget: Budget,
     hazards: HazardPolicy,
+    determinism: bool,
 }
 
 /// Runs `test` (a function making a fresh future per run) under many seeds;
@@ -59,6 +60,7 @@ where
         faults: FaultPlan::none(),
         budget: Budget::default(),
         hazards: HazardPolicy::default(),
+        determinism: false,
     }
 }
 
@@ -110,6 +112,42 @@ where
     pub fn hazards(mut self, p: HazardPolicy) -> Self {
         self.hazards = p;
         self
+    }
+
+    /// Runs every schedule twice and fails if the two runs interleave
+    /// differently: the test depends on something the simulation does not
+    /// control (the real clock, a thread-local RNG, `HashMap` order, state
+    /// left over from an earlier run), so its failures would not replay.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// static RUNS: AtomicU64 = AtomicU64::new(0);
+    /// let found = awaitsim::check(|| async {
+    ///     let h = awaitsim::spawn(async {});
+    ///     if RUNS.fetch_add(1, Ordering::Relaxed) % 2 == 1 {
+    ///         awaitsim::yield_now().await; // hidden state changes the schedule
+    ///     }
+    ///     h.await.unwrap();
+    /// })
+    /// .check_determinism()
+    /// .find_nondeterminism();
+    /// assert!(found.is_some());
+    /// ```
+    pub fn check_determinism(mut self) -> Self {
+        self.determinism = true;
+        self
+    }
+
+    /// With [`Check::check_determinism`]: the first seed whose two runs
+    /// interleaved differently.
+    pub fn find_nondeterminism(&self) -> Option<Seed> {
+        let mut sim = self.sim(self.first);
+        (0..self.seeds).map(|i| self.first.nth(i)).find(|&seed| {
+            sim.set_seed(seed);
+            let a = sim.try_run((self.test)()).report.trace_hash;
+            let b = sim.try_run((self.test)()).report.trace_hash;
+            a != b
+        })
     }
 
     fn sim(&self, seed: Seed) -> Sim {
@@ -169,6 +207,15 @@ where
                 self.fail(1, &outcome);
             }
             return;
+        }
+        if self.determinism {
+            if let Some(seed) = self.find_nondeterminism() {
+                panic!(
+                    "awaitsim: uncontrolled nondeterminism: seed {seed} interleaved differently when run twice; \
+                     the test reads something the simulation does not control (the real clock, a thread-local RNG, \
+                     HashMap iteration order, or state kept between runs), so its failures would not replay"
+                );
+            }
         }
         if let Some(found) = self.find() {
             self.fail(found.index, &found.outcome);

@@ -16,15 +16,17 @@ use super::ready::{CallId, Ready, ReadyQueue};
 use super::schedule::Schedule;
 use super::seed::Seed;
 use super::strategy::{AnyScheduler, Scheduler, Strategy};
-use super::task::{epoch_key, waker, Runnable, TaskId};
+use super::task::{epoch_key, own_waker_target, waker, Runnable, TaskId};
 use super::time::{format_nanos, Nanos};
 use super::timers::{TimerAction, TimerId, Timers};
-use super::trace::{Event, Fault, Hasher, Record, TaskEnd, Trace, TraceMode, Wait};
+use super::trace::{Event, Fault, Hasher, Record, Subject, TaskEnd, Trace, TraceMode, Wait};
 use std::cell::RefCell;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::mem::ManuallyDrop;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// Everything that defines a run besides the program.
@@ -58,7 +60,7 @@ impl Config {
 pub(crate) struct TaskSlot {
     /// `None` for the main future, which the driver polls in place.
     cell: Option<Rc<dyn Runnable>>,
-    name: Option<Rc<str>>,
+    name: Option<Arc<str>>,
     queued: bool,
     end: Option<TaskEnd>,
     wait: Wait,
@@ -83,7 +85,10 @@ pub(crate) struct Core {
     picks: u64,
     scheduler: AnyScheduler,
     pub decider: Decider,
-    pub user_rng: SimRng,
+    /// The program's own RNG, seeded on first use: most runs never draw from
+    /// it, and seeding a ChaCha costs as much as several task steps.
+    user_rng: Option<SimRng>,
+    user_seed: u64,
     pub faults: FaultPlan,
     policy: HazardPolicy,
     budget: Budget,
@@ -120,7 +125,8 @@ impl Core {
             picks: 0,
             scheduler: Strategy::Fifo.scheduler(1),
             decider: Decider::new(),
-            user_rng: SimRng::new(0),
+            user_rng: None,
+            user_seed: 0,
             faults: FaultPlan::none(),
             policy: HazardPolicy::default(),
             budget: Budget::default(),
@@ -147,14 +153,20 @@ impl Core {
         self.ops = 0;
         self.steps = 0;
         self.picks = 0;
-        self.scheduler = cfg.strategy.scheduler(cfg.pct_horizon);
+        self.scheduler.reconfigure(cfg.strategy, cfg.pct_horizon);
         let user_seed = cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed);
         self.decider.reset(cfg.seed, cfg.schedule.as_ref());
         self.scheduler.begin(&mut self.decider.rng);
         // The program's own randomness gets its own stream, so that adding a
         // fault or a strategy decision does not change what `random()` says.
-        self.user_rng = SimRng::new(user_seed.0 ^ 0x5eed_0f0a_5e1f);
-        self.faults = cfg.faults.clone();
+        self.user_rng = None;
+        self.user_seed = user_seed.0 ^ 0x5eed_0f0a_5e1f;
+        // A replayed schedule brings the plan it was made under: it decides
+        // which fault decisions the log holds.
+        self.faults = cfg
+            .schedule
+            .as_ref()
+            .map_or_else(|| cfg.faults.clone(), |s| s.faults.clone());
         self.policy = cfg.hazards;
         self.budget = cfg.budget;
         self.full_trace = cfg.trace == TraceMode::Full;
@@ -162,6 +174,14 @@ impl Core {
         self.hash = Hasher(Hasher::SEED);
         self.hazards.clear();
         self.abort = None;
+    }
+
+    /// A draw from the program's own RNG stream.
+    pub fn user_random(&mut self) -> u64 {
+        let seed = self.user_seed;
+        self.user_rng
+            .get_or_insert_with(|| SimRng::new(seed))
+            .next_u64()
     }
 
     #[inline]
@@ -180,7 +200,7 @@ impl Core {
         }
     }
 
-    fn name_rc(&self, t: TaskId) -> Rc<str> {
+    fn name_rc(&self, t: TaskId) -> Arc<str> {
         match self.tasks.get(t.index()).and_then(|s| s.name.clone()) {
             Some(n) => n,
             None => self.task_name(t).into(),
@@ -246,7 +266,7 @@ impl Core {
 
     // ---- tasks ----
 
-    pub fn add_task(&mut self, name: Option<Rc<str>>, cell: Option<Rc<dyn Runnable>>) -> TaskId {
+    pub fn add_task(&mut self, name: Option<Arc<str>>, cell: Option<Rc<dyn Runnable>>) -> TaskId {
         let id = TaskId(self.tasks.len() as u32);
         if self.tasks.len() as u64 >= u64::from(self.budget.max_tasks) && cell.is_some() {
             let (limit, at) = (u64::from(self.budget.max_tasks), self.now);
@@ -271,12 +291,27 @@ impl Core {
         self.emit(|| Event::Spawn {
             task: id,
             parent,
-            name: Rc::from(""),
+            name: Arc::from(""),
         });
         id
     }
 
+    /// Wakes the running task if `w` is the loop's own waker for it, without
+    /// the round trip through the waker's vtable and the thread-local (the
+    /// hot path of every `yield_now`). False if `w` is some other waker.
+    #[inline]
+    pub fn wake_own(&mut self, w: &Waker) -> bool {
+        match self.current {
+            Some(t) if w.will_wake(&waker(self.epoch, t)) => {
+                self.wake(epoch_key(self.epoch), t);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Queues a task's step at the back of the ready queue (`call_soon`).
+    #[inline]
     pub fn wake(&mut self, epoch: u32, task: TaskId) {
         if epoch != epoch_key(self.epoch) {
             return;
@@ -302,6 +337,7 @@ impl Core {
         if !slot.queued {
             slot.queued = true;
             self.ready.push(Ready::Step(task));
+            self.emit(|| Event::Wake { task });
         }
     }
 
@@ -311,6 +347,7 @@ impl Core {
             .is_some_and(|s| s.end.is_some())
     }
 
+    #[inline(never)]
     fn finish_task(&mut self, t: TaskId, end: TaskEnd) {
         self.hash.mix(H_END | u64::from(t.0));
         let slot = &mut self.tasks[t.index()];
@@ -374,13 +411,19 @@ impl Core {
     }
 
     pub fn injected(&mut self, fault: Fault) {
-        self.hash.mix(H_FAULT | fault_tag(&fault));
+        // Lateness changes when things happen, not (by itself) the order:
+        // the interleaving hash counts orders, so it leaves amounts out.
+        if !matches!(fault, Fault::Late { .. } | Fault::LongerBlock { .. }) {
+            self.hash.mix(H_FAULT | fault_tag(&fault));
+        }
         let task = self.current;
         self.emit(|| Event::Fault { task, fault });
     }
 
-    /// A blocking call: the clock moves, nothing else runs.
-    pub fn block(&mut self, d: Nanos, location: &'static Location<'static>) {
+    /// A blocking call: the clock moves, nothing else runs. `location`
+    /// (`file:line`) names the caller in a blocking hazard, made lazily since
+    /// most calls are short.
+    pub fn block(&mut self, d: Nanos, what: &str, location: impl FnOnce() -> String) {
         self.tick();
         let extra = self.decider.amount(self.faults.max_late(d));
         if extra > 0 {
@@ -388,18 +431,12 @@ impl Core {
         }
         self.advance(d.saturating_add(extra));
         if d >= self.policy.blocking_threshold {
-            let loc = format!(
-                "{}:{}:{}",
-                location.file(),
-                location.line(),
-                location.column()
-            );
             self.hazard(
                 HazardKind::Blocking,
                 self.current,
-                Some(loc),
+                Some(location()),
                 format!(
-                    "a blocking call held the loop for {}; every other task and timer waited (use an awaitable sleep or run it off the loop)",
+                    "{what} held the loop for {}; every other task and timer waited",
                     format_nanos(d)
                 ),
             );
@@ -475,7 +512,20 @@ impl Core {
             }) as usize
         };
         self.batch -= 1;
+        if i != 0 && self.full_trace {
+            let ran = self.subject(self.ready.as_slice()[i]);
+            let over = self.subject(self.ready.as_slice()[0]);
+            self.emit(|| Event::Departure { ran, over });
+        }
         Ok(self.ready.take(i))
+    }
+
+    fn subject(&self, r: Ready) -> Subject {
+        match r {
+            Ready::Step(t) => Subject::Task(t),
+            Ready::Timer(id) => Subject::Timer(self.timers.seq_of(id).unwrap_or(u64::MAX)),
+            Ready::Call(_) => Subject::Callback,
+        }
     }
 
     fn stuck(&self) -> Failure {
@@ -542,6 +592,9 @@ impl Core {
         StepStart::Poll(slot.cell.clone(), waker(self.epoch, t))
     }
 
+    // Inlined into the loop: it runs after every step, and as a call it
+    // cost as much as the rest of a suspension's bookkeeping.
+    #[inline(always)]
     fn end_step(&mut self, t: TaskId, polled: Poll<TaskEnd>) {
         self.current = None;
         match polled {
@@ -557,10 +610,19 @@ impl Core {
         }
     }
 
+    /// Fires a due timer. A sleep woken through the loop's own waker is
+    /// queued right here; any other action is handed back to run outside the
+    /// loop's borrow.
     fn fire_timer(&mut self, id: TimerId) -> Option<TimerAction> {
         let (action, seq) = self.timers.fire(id)?;
         self.hash.mix(H_TIMER | seq);
         self.emit(|| Event::TimerFire { seq });
+        if let TimerAction::Wake(Some(w)) = &action {
+            if let Some((epoch, task)) = own_waker_target(w) {
+                self.wake(epoch, task);
+                return None;
+            }
+        }
         Some(action)
     }
 
@@ -618,10 +680,11 @@ impl Core {
         RunReport {
             seed: cfg.seed,
             strategy: cfg.strategy,
-            faults: cfg.faults.clone(),
-            schedule: self
-                .decider
-                .schedule(cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed)),
+            faults: self.faults.clone(),
+            schedule: self.decider.schedule(
+                cfg.schedule.as_ref().map_or(cfg.seed, |s| s.seed),
+                &self.faults,
+            ),
             trace_hash: self.hash.0,
             steps: self.steps,
             elapsed: self.now,
@@ -633,11 +696,11 @@ impl Core {
 
 fn fault_tag(f: &Fault) -> u64 {
     match f {
-        Fault::Late { by } => (1 << 48) ^ by,
-        Fault::LongerBlock { by } => (2 << 48) ^ by,
-        Fault::Fail { .. } => 3 << 48,
-        Fault::Cancel { .. } => 4 << 48,
-        Fault::Stall { .. } => 5 << 48,
+        Fault::Late { .. } => 1,
+        Fault::LongerBlock { .. } => 2,
+        Fault::Fail { .. } => 3,
+        Fault::Cancel { .. } => 4,
+        Fault::Stall { .. } => 5,
         Fault::Block { duration } => (6 << 48) ^ duration,
     }
 }
@@ -656,7 +719,8 @@ pub(crate) fn drive(
     cfg: &Config,
     mut main: Pin<&mut dyn Future<Output = ()>>,
 ) -> (Result<(), Failure>, RunReport) {
-    cell.borrow_mut().add_task(Some(Rc::from("main")), None);
+    // No name: `task_name` calls task 0 "main" without allocating per run.
+    cell.borrow_mut().add_task(None, None);
     let result = loop {
         let entry = {
             let mut core = cell.borrow_mut();
@@ -677,6 +741,9 @@ pub(crate) fn drive(
                 let polled = match start {
                     StepStart::Skip => continue,
                     StepStart::Poll(Some(task), waker) => {
+                        // The loop's waker owns nothing: skip its no-op drop
+                        // through the vtable.
+                        let waker = ManuallyDrop::new(waker);
                         task.poll_step(&mut Context::from_waker(&waker))
                     }
                     StepStart::Poll(None, waker) => {

@@ -1,5 +1,6 @@
 //! The decider: the one seeded RNG of a run, and the log that replays it.
 
+use super::faults::FaultPlan;
 use super::schedule::Schedule;
 use super::seed::Seed;
 use rand_chacha::ChaCha8Rng;
@@ -105,7 +106,7 @@ impl Decider {
         }
     }
 
-    pub fn schedule(&self, seed: Seed) -> Schedule {
-        Schedule::new(seed, self.log.clone())
+    pub fn schedule(&self, seed: Seed, faults: &FaultPlan) -> Schedule {
+        Schedule::new(seed, self.log.clone()).with_faults(faults.clone())
     }
 }

@@ -7,7 +7,7 @@ use super::trace::{Fault, Wait};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IoError {
     /// The I/O point that failed.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
 }
 
 impl fmt::Display for IoError {
@@ -39,7 +39,7 @@ impl std::error::Error for IoError {}
 /// assert!(r.is_ok());
 /// assert_eq!(t, Duration::from_millis(20));
 /// ```
-pub fn io(name: impl Into<Rc<str>>, latency: Duration) -> Io {
+pub fn io(name: impl Into<Arc<str>>, latency: Duration) -> Io {
     Io {
         name: name.into(),
         latency: to_nanos(latency),
@@ -64,7 +64,7 @@ enum State {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]
 pub struct Io {
-    name: Rc<str>,
+    name: Arc<str>,
     latency: Nanos,
     state: State,
 }

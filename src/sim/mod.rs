@@ -29,8 +29,9 @@ mod timers;
 mod trace;
 
 pub use api::{
-    block, call_at, call_soon, current_task, current_task_name, fail_run, is_done, now, now_nanos,
-    report_hazard, set_wait, spawn, spawn_named, task_name, user_random_u64, TimerHandle,
+    block, block_at, call_at, call_soon, current_task, current_task_name, fail_run, is_done, now,
+    now_nanos, report_hazard, set_wait, spawn, spawn_named, task_name, user_random_u64,
+    TimerHandle,
 };
 pub use check::{check, Check, Found, SCHEDULE_ENV, SEED_ENV};
 pub use decide::SimRng;
@@ -48,4 +49,4 @@ pub use task::{JoinError, JoinHandle, TaskId};
 pub use time::{format_nanos, parse_duration, DurationError, Nanos};
 pub use timeout::{timeout, Elapsed, Timeout};
 pub use timers::TimerId;
-pub use trace::{describe_fault, Event, Fault, Record, TaskEnd, Trace, TraceMode, Wait};
+pub use trace::{describe_fault, Event, Fault, Record, Subject, TaskEnd, Trace, TraceMode, Wait};

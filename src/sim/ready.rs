@@ -53,22 +53,36 @@ impl ReadyQueue {
         &self.buf[self.head..]
     }
 
-    /// Removes and returns entry `i` (0 = oldest).
+    /// Removes and returns entry `i` (0 = oldest), keeping the others in
+    /// order. Moves whichever side of `i` is shorter: the older entries one
+    /// step right (the head advances) or the newer ones one step left.
     #[inline]
     pub fn take(&mut self, i: usize) -> Ready {
+        let at = self.head + i;
+        let r = self.buf[at];
         if i == 0 {
-            let r = self.buf[self.head];
-            self.head += 1;
-            if self.head == self.buf.len() {
-                self.buf.clear();
-                self.head = 0;
-            } else if self.head >= 1024 && self.head * 2 >= self.buf.len() {
-                self.buf.drain(..self.head);
-                self.head = 0;
-            }
-            r
+            // FIFO's every pick: no entry moves.
+            self.advance_head();
+        } else if i < self.len() / 2 {
+            self.buf.copy_within(self.head..at, self.head + 1);
+            self.advance_head();
         } else {
-            self.buf.remove(self.head + i)
+            self.buf.remove(at);
+        }
+        r
+    }
+
+    /// Drops the oldest slot, reclaiming the dead prefix now and then so the
+    /// buffer stays proportional to what is queued.
+    #[inline]
+    fn advance_head(&mut self) {
+        self.head += 1;
+        if self.head == self.buf.len() {
+            self.buf.clear();
+            self.head = 0;
+        } else if self.head >= 1024 && self.head * 2 >= self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
         }
     }
 }

@@ -3,9 +3,11 @@
 //! Every decision a run makes — which ready callback runs next, how late a
 //! timer fires, whether a fault is injected — is logged as a number whose
 //! zero is the FIFO, on-time, no-fault choice. A token carries the seed (for
-//! the program's own `random` draws) and that log, so it replays the run
-//! without the scheduler's RNG, and shrinking is "make numbers zero".
+//! the program's own `random` draws), the fault plan (which decides which
+//! decisions exist) and that log, so it alone replays the run without the
+//! scheduler's RNG, and shrinking is "make numbers zero".
 
+use super::faults::FaultPlan;
 use super::seed::Seed;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -14,19 +16,23 @@ use std::str::FromStr;
 
 const PREFIX: &str = "s1.";
 
-/// A recorded schedule: the seed and the decision log of one run.
+/// A recorded schedule: the seed, the fault plan and the decision log of
+/// one run.
 ///
 /// ```
-/// use awaitsim::{Schedule, Seed};
-/// let s = Schedule::new(Seed(7), vec![0, 0, 0, 2, 0, 1]);
+/// use awaitsim::{FaultPlan, Schedule, Seed};
+/// let s = Schedule::new(Seed(7), vec![0, 0, 0, 2, 0, 1]).with_faults(FaultPlan::late(1.0));
 /// let token = s.to_string();
 /// assert!(token.starts_with("s1."));
 /// assert_eq!(token.parse::<Schedule>().unwrap(), s);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schedule {
     /// Seeds the program's own RNG (the `random` module of a scenario).
     pub seed: Seed,
+    /// The fault plan the run was made under; a replay uses it, since it
+    /// decides which fault decisions the log holds.
+    pub faults: FaultPlan,
     /// One entry per decision, in the order the run made them; 0 is the
     /// FIFO / on-time / no-fault choice. Missing trailing entries read as 0.
     pub decisions: Vec<u64>,
@@ -39,7 +45,17 @@ impl Schedule {
         while decisions.last() == Some(&0) {
             decisions.pop();
         }
-        Schedule { seed, decisions }
+        Schedule {
+            seed,
+            faults: FaultPlan::none(),
+            decisions,
+        }
+    }
+
+    /// The same schedule, made under `faults`.
+    pub fn with_faults(mut self, faults: FaultPlan) -> Self {
+        self.faults = faults;
+        self
     }
 
     /// How many decisions depart from the default (FIFO order, on time, no
@@ -76,6 +92,13 @@ impl fmt::Display for Schedule {
         // as a count: item = (zeros << 1) for a run, ((v - 1) << 1) | 1 for v.
         let mut bytes = Vec::with_capacity(16 + self.decisions.len() / 4);
         put_varint(&mut bytes, self.seed.0);
+        let plan = if self.faults.is_none() {
+            String::new()
+        } else {
+            self.faults.to_string()
+        };
+        put_varint(&mut bytes, plan.len() as u64);
+        bytes.extend_from_slice(plan.as_bytes());
         let mut i = 0;
         let d = &self.decisions;
         while i < d.len() {
@@ -135,6 +158,20 @@ impl FromStr for Schedule {
             .map_err(|_| err("not base64url"))?;
         let mut pos = 0;
         let seed = get_varint(&bytes, &mut pos).ok_or_else(|| err("truncated"))?;
+        let plan_len = get_varint(&bytes, &mut pos).ok_or_else(|| err("truncated"))?;
+        let plan_end = usize::try_from(plan_len)
+            .ok()
+            .and_then(|n| pos.checked_add(n))
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| err("truncated"))?;
+        let faults = match std::str::from_utf8(&bytes[pos..plan_end]) {
+            Ok("") => FaultPlan::none(),
+            Ok(spec) => spec
+                .parse()
+                .map_err(|_| err("its fault plan is malformed"))?,
+            Err(_) => return Err(err("its fault plan is malformed")),
+        };
+        pos = plan_end;
         let mut decisions = Vec::new();
         while pos < bytes.len() {
             let item = get_varint(&bytes, &mut pos).ok_or_else(|| err("truncated"))?;
@@ -151,6 +188,6 @@ impl FromStr for Schedule {
                 return Err(err("too long"));
             }
         }
-        Ok(Schedule::new(Seed(seed), decisions))
+        Ok(Schedule::new(Seed(seed), decisions).with_faults(faults))
     }
 }

@@ -161,11 +161,22 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        with_core(|c| {
-            c.tick();
-            c.current_wait = Some(Wait::Yield);
-        });
-        cx.waker().wake_by_ref();
+        // Out of line, so the resuming poll above stays a single inlined test.
+        suspend_for_yield(cx);
         Poll::Pending
+    }
+}
+
+#[inline(never)]
+fn suspend_for_yield(cx: &mut Context<'_>) {
+    let woken = with_core(|c| {
+        c.tick();
+        c.current_wait = Some(Wait::Yield);
+        c.wake_own(cx.waker())
+    });
+    if !woken {
+        // Someone else's waker (a combinator's): wake it outside the
+        // loop's borrow, since waking may re-enter the loop.
+        cx.waker().wake_by_ref();
     }
 }

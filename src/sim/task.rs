@@ -257,6 +257,21 @@ pub(crate) fn waker(epoch: u32, task: TaskId) -> Waker {
     unsafe { Waker::from_raw(RawWaker::new(std::ptr::without_provenance(v), &VTABLE)) }
 }
 
+/// The (epoch, task) a waker made by [`waker`] wakes, or `None` for any
+/// other waker. Lets the loop wake its own tasks without a vtable call and a
+/// second borrow of itself.
+#[inline]
+pub(crate) fn own_waker_target(w: &Waker) -> Option<(u32, TaskId)> {
+    if !std::ptr::eq(w.vtable(), &VTABLE) {
+        return None;
+    }
+    let v = w.data().addr();
+    Some((
+        (v >> HALF) as u32,
+        TaskId((v & ((1usize << HALF) - 1)) as u32),
+    ))
+}
+
 /// Epoch as the waker stores it (truncated on 32-bit targets).
 pub(crate) fn epoch_key(epoch: u32) -> u32 {
     (epoch as usize & ((1usize << HALF) - 1)) as u32

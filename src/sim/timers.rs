@@ -43,11 +43,48 @@ struct Slot {
     action: Option<TimerAction>,
 }
 
+/// A heap entry. The order is (deadline, sequence) packed into one `u128`,
+/// so the heap's sift compares a single integer: random deadlines made the
+/// tuple comparison's branches mispredict at every level of the heap.
+/// Sequences are unique, so the slot index never decides the order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    key: u128,
+    index: u32,
+}
+
+impl Entry {
+    fn new(deadline: Nanos, seq: u64, index: u32) -> Self {
+        Entry {
+            key: (u128::from(deadline) << 64) | u128::from(seq),
+            index,
+        }
+    }
+
+    fn deadline(key: u128) -> Nanos {
+        (key >> 64) as Nanos
+    }
+}
+
+impl Ord for Entry {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl PartialOrd for Entry {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Timers {
     slots: Vec<Slot>,
     free: Vec<u32>,
-    heap: BinaryHeap<Reverse<(Nanos, u64, u32)>>,
+    heap: BinaryHeap<Reverse<Entry>>,
     seq: u64,
 }
 
@@ -88,7 +125,7 @@ impl Timers {
         slot.deadline = deadline;
         slot.seq = seq;
         slot.action = Some(action);
-        self.heap.push(Reverse((deadline, seq, index)));
+        self.heap.push(Reverse(Entry::new(deadline, seq, index)));
         (
             TimerId {
                 index,
@@ -110,6 +147,14 @@ impl Timers {
         s.state = State::Free;
         s.action = None;
         self.free.push(index);
+    }
+
+    /// The registration sequence number of a live timer.
+    pub fn seq_of(&self, id: TimerId) -> Option<u64> {
+        self.slots
+            .get(id.index as usize)
+            .filter(|s| s.gen == id.gen && s.state != State::Free)
+            .map(|s| s.seq)
     }
 
     /// True while the timer has not fired (armed or queued to fire).
@@ -147,7 +192,8 @@ impl Timers {
 
     /// The earliest deadline of a live timer, dropping cancelled heads.
     pub fn next_deadline(&mut self) -> Option<Nanos> {
-        while let Some(&Reverse((deadline, _, index))) = self.heap.peek() {
+        while let Some(&Reverse(Entry { key, index })) = self.heap.peek() {
+            let deadline = Entry::deadline(key);
             if self.slots[index as usize].state == State::Cancelled {
                 self.heap.pop();
                 self.release(index);
@@ -161,7 +207,8 @@ impl Timers {
     /// Pops the next timer due at `now`, in (deadline, sequence) order.
     pub fn pop_due(&mut self, now: Nanos) -> Option<TimerId> {
         loop {
-            let &Reverse((deadline, _, index)) = self.heap.peek()?;
+            let &Reverse(Entry { key, index }) = self.heap.peek()?;
+            let deadline = Entry::deadline(key);
             if deadline > now {
                 return None;
             }

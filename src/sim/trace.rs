@@ -4,7 +4,7 @@
 use super::task::TaskId;
 use super::time::{format_nanos, Nanos};
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// How much of a run to keep. `Hash` is what exploration uses: the
 /// interleaving hash, no allocation per event.
@@ -33,14 +33,14 @@ pub enum Wait {
     /// An I/O point; `until` is `None` when a fault stalled it.
     Io {
         /// The I/O point's name.
-        name: Rc<str>,
+        name: Arc<str>,
         /// When it completes, or `None` if stalled forever.
         until: Option<Nanos>,
     },
     /// Another task to finish.
     Join(TaskId),
     /// Described by a layer above (a lock, a queue, an event).
-    Custom(Rc<str>),
+    Custom(Arc<str>),
 }
 
 impl fmt::Display for Wait {
@@ -87,23 +87,34 @@ pub enum Fault {
     /// An I/O point that will fail.
     Fail {
         /// The I/O point.
-        name: Rc<str>,
+        name: Arc<str>,
     },
     /// The task awaiting an I/O point is cancelled there.
     Cancel {
         /// The I/O point.
-        name: Rc<str>,
+        name: Arc<str>,
     },
     /// An I/O point that never completes.
     Stall {
         /// The I/O point.
-        name: Rc<str>,
+        name: Arc<str>,
     },
     /// A blocking call injected at the start of a step.
     Block {
         /// Its length in nanoseconds.
         duration: Nanos,
     },
+}
+
+/// Something the loop can run: what a departure from FIFO order names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A task's step.
+    Task(TaskId),
+    /// A timer's callback, by registration sequence number.
+    Timer(u64),
+    /// A `call_soon` callback.
+    Callback,
 }
 
 /// One thing that happened in a run.
@@ -116,7 +127,7 @@ pub enum Event {
         /// Its creator, if any.
         parent: Option<TaskId>,
         /// Its name.
-        name: Rc<str>,
+        name: Arc<str>,
     },
     /// A task step began.
     Step {
@@ -166,6 +177,14 @@ pub enum Event {
         /// Its one-line description.
         message: String,
     },
+    /// The scheduler ran something other than the oldest ready callback:
+    /// a departure from FIFO order.
+    Departure {
+        /// What ran.
+        ran: Subject,
+        /// The oldest ready callback, which FIFO would have run.
+        over: Subject,
+    },
     /// A task ended.
     End {
         /// The task.
@@ -198,7 +217,7 @@ pub struct Trace {
     /// Every event, in order.
     pub events: Vec<Record>,
     /// Task names, indexed by task id.
-    pub names: Vec<Rc<str>>,
+    pub names: Vec<Arc<str>>,
 }
 
 impl Trace {
@@ -209,6 +228,38 @@ impl Trace {
 
     fn who(&self, task: TaskId) -> String {
         format!("{task} ({})", self.name(task))
+    }
+
+    /// Names a departure's subject for a person.
+    pub fn subject(&self, s: Subject) -> String {
+        match s {
+            Subject::Task(t) => format!("task {}", self.name(t)),
+            Subject::Timer(seq) => format!("timer #{seq}"),
+            Subject::Callback => "a loop callback".to_string(),
+        }
+    }
+
+    /// The departures from FIFO order and the injected faults, one line
+    /// each: what a failing schedule needs, as a shrunk report shows it.
+    pub fn departures(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|r| match &r.event {
+                Event::Departure { ran, over } => Some(format!(
+                    "{} ran before {} at t={}",
+                    self.subject(*ran),
+                    self.subject(*over),
+                    format_nanos(r.at)
+                )),
+                Event::Fault { task, fault } => Some(format!(
+                    "{}{} at t={}",
+                    describe_fault(fault),
+                    task.map_or(String::new(), |t| format!(" in task {}", self.name(t))),
+                    format_nanos(r.at)
+                )),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A compact, human rendering: one line per event.
@@ -239,6 +290,11 @@ impl Trace {
                     task.map_or(String::new(), |t| format!(" in {}", self.who(t)))
                 ),
                 Event::Hazard { message } => format!("hazard   {message}"),
+                Event::Departure { ran, over } => format!(
+                    "reorder  {} ran before {}",
+                    self.subject(*ran),
+                    self.subject(*over)
+                ),
                 Event::End { task, end } => match end {
                     TaskEnd::Completed => format!("end      {} completed", self.who(*task)),
                     TaskEnd::Failed(m) => format!("end      {} failed: {m}", self.who(*task)),

@@ -6,10 +6,12 @@
 
 mod fifo;
 mod pct;
+mod pos;
 mod random;
 
 pub use fifo::Fifo;
 pub use pct::Pct;
+pub use pos::Pos;
 pub use random::RandomPick;
 
 use super::decide::SimRng;
@@ -39,7 +41,7 @@ pub trait Scheduler {
 /// assert_eq!("pct".parse::<Strategy>().unwrap(), Strategy::Pct { depth: 3 });
 /// assert_eq!(Strategy::Random.to_string(), "random");
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Strategy {
     /// CPython's order: the oldest ready callback runs next.
     #[default]
@@ -53,6 +55,10 @@ pub enum Strategy {
         /// Bug depth to target (at least 1).
         depth: u32,
     },
+    /// Partial-order sampling (Yuan et al., CAV 2018): a random priority per
+    /// ready callback, drawn when it becomes ready; good at delaying one task
+    /// behind many others.
+    Pos,
 }
 
 impl Strategy {
@@ -64,6 +70,7 @@ impl Strategy {
             Strategy::Fifo => AnyScheduler::Fifo(Fifo),
             Strategy::Random => AnyScheduler::Random(RandomPick),
             Strategy::Pct { depth } => AnyScheduler::Pct(Pct::new(depth, horizon)),
+            Strategy::Pos => AnyScheduler::Pos(Pos::default()),
         }
     }
 }
@@ -75,6 +82,7 @@ impl fmt::Display for Strategy {
             Strategy::Random => f.write_str("random"),
             Strategy::Pct { depth: 3 } => f.write_str("pct"),
             Strategy::Pct { depth } => write!(f, "pct:{depth}"),
+            Strategy::Pos => f.write_str("pos"),
         }
     }
 }
@@ -87,7 +95,7 @@ impl fmt::Display for StrategyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown strategy `{}`; expected fifo, random, pct or pct:DEPTH (DEPTH 1..=64)",
+            "unknown strategy `{}`; expected fifo, random, pct, pct:DEPTH (DEPTH 1..=64) or pos",
             self.0
         )
     }
@@ -102,6 +110,7 @@ impl FromStr for Strategy {
             "fifo" => Ok(Strategy::Fifo),
             "random" => Ok(Strategy::Random),
             "pct" => Ok(Strategy::PCT),
+            "pos" => Ok(Strategy::Pos),
             other => other
                 .strip_prefix("pct:")
                 .and_then(|d| d.parse::<u32>().ok())
@@ -117,6 +126,19 @@ pub(crate) enum AnyScheduler {
     Fifo(Fifo),
     Random(RandomPick),
     Pct(Pct),
+    Pos(Pos),
+}
+
+impl AnyScheduler {
+    /// Switches to `strategy` for the next run. PCT keeps the buffers of the
+    /// last run (its `begin` clears them): exploration starts a run per
+    /// schedule, and reallocating them was a visible part of a short run.
+    pub(crate) fn reconfigure(&mut self, strategy: Strategy, horizon: u64) {
+        match (self, strategy) {
+            (AnyScheduler::Pct(p), Strategy::Pct { depth }) => p.reconfigure(depth, horizon),
+            (s, strategy) => *s = strategy.scheduler(horizon),
+        }
+    }
 }
 
 impl Scheduler for AnyScheduler {
@@ -125,6 +147,7 @@ impl Scheduler for AnyScheduler {
             AnyScheduler::Fifo(s) => s.begin(rng),
             AnyScheduler::Random(s) => s.begin(rng),
             AnyScheduler::Pct(s) => s.begin(rng),
+            AnyScheduler::Pos(s) => s.begin(rng),
         }
     }
 
@@ -140,6 +163,7 @@ impl Scheduler for AnyScheduler {
             AnyScheduler::Fifo(s) => s.pick(ready, pick, rng),
             AnyScheduler::Random(s) => s.pick(ready, pick, rng),
             AnyScheduler::Pct(s) => s.pick(ready, pick, rng),
+            AnyScheduler::Pos(s) => s.pick(ready, pick, rng),
         }
     }
 }

@@ -33,6 +33,14 @@ impl Pct {
             change_points: Vec::new(),
         }
     }
+
+    /// Same as `Pct::new(depth, horizon)`, keeping this one's allocations.
+    pub(crate) fn reconfigure(&mut self, depth: u32, horizon: u64) {
+        self.depth = depth.max(1);
+        self.horizon = horizon.max(1);
+        self.priority.clear();
+        self.change_points.clear();
+    }
 }
 
 impl Scheduler for Pct {

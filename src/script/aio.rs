@@ -1,0 +1,458 @@
+//! asyncio on the core executor: each Python task is a core task whose steps run the prelude's
+//! `Task._core_step`; loop callbacks and timers are core callbacks; `asyncio.sleep(d)` is a core I/O await.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use super::code::Code;
+use super::value::*;
+use super::vm::{Drive, PyResult, Vm};
+use crate::sim::{self, Failure, HazardKind, Io, JoinHandle, TimerHandle};
+
+/// Natives the asyncio prelude sees as globals (the name after `mod:sim.`).
+pub const NATIVES: &[&str] = &[
+    "mod:sim._yield",
+    "mod:sim._now_ns",
+    "mod:sim._step_begin",
+    "mod:sim._heappush",
+    "mod:sim._heappop",
+    "mod:sim._secs_to_ns",
+    "mod:sim._block",
+    "mod:sim._suspend",
+    "mod:sim._spawn",
+    "mod:sim._wake",
+    "mod:sim._cancel_io",
+    "mod:sim._call_soon",
+    "mod:sim._call_at",
+    "mod:sim._handle_cancel",
+    "mod:sim._wake_main",
+    "mod:sim._set_wait",
+    "mod:sim._unretrieved",
+    "mod:sim._iscoro",
+    "mod:sim._iscorofunc",
+];
+
+/// The Rust half of a Python task: its core task's waker, its pending I/O, its join handle.
+#[derive(Default)]
+pub struct TaskSlot {
+    task: RefCell<Option<Value>>,
+    waker: RefCell<Option<Waker>>,
+    woken: Cell<bool>,
+    io: RefCell<Option<Pin<Box<Io>>>>,
+    /// Result of an I/O that completed while a cancellation looked at it.
+    io_result: RefCell<Option<Result<(), sim::IoError>>>,
+    join: RefCell<Option<JoinHandle<()>>>,
+}
+
+/// A `call_soon`/`call_at` handle: cancelling it stops the callback from running.
+#[derive(Default)]
+struct CallHandle {
+    cancelled: Cell<bool>,
+    timer: Cell<Option<TimerHandle>>,
+}
+
+/// The waker of the module's driver, woken when the shutdown gather finishes.
+#[derive(Default)]
+pub struct MainSlot {
+    waker: RefCell<Option<Waker>>,
+    woken: Cell<bool>,
+}
+
+fn slot_of(v: &Value) -> Option<Rc<TaskSlot>> {
+    match v {
+        Value::Native(n) => n.0.clone().downcast::<TaskSlot>().ok(),
+        _ => None,
+    }
+}
+
+/// Run a Python callable as a loop callback: exceptions are reported as CPython's loop does, and the run goes on.
+fn run_callback(me: &Weak<RefCell<Vm>>, cb: Value, args: Vec<Value>) {
+    let Some(vm) = me.upgrade() else { return };
+    let Ok(mut vm) = vm.try_borrow_mut() else {
+        return;
+    };
+    vm.step_begin();
+    let r = vm.call_sync(&cb, args, vec![]);
+    if let Err(exc) = r {
+        if vm.hazard.is_some() {
+            report_budget(&mut vm);
+            return;
+        }
+        let name = vm.repr(&cb).unwrap_or_default();
+        let tb = vm.format_traceback(&exc);
+        vm.err
+            .push_str(&format!("Exception in callback {name}\n{tb}"));
+    }
+    charge_cpu(&mut vm);
+}
+
+fn charge_cpu(vm: &mut Vm) {
+    if vm.cpu_cost_ns > 0 && vm.ops > 0 {
+        let ns = vm.ops.saturating_mul(vm.cpu_cost_ns);
+        vm.ops = 0;
+        // The step is over; its last line is known only while it ran.
+        let at = match vm.current_line() {
+            0 => vm.path.to_string(),
+            line => format!("{}:{line}", vm.path),
+        };
+        sim::block_at(
+            Duration::from_nanos(ns),
+            "a CPU-bound step that never awaits",
+            at,
+        );
+    }
+}
+
+fn report_budget(vm: &mut Vm) {
+    let msg = vm.hazard.take().unwrap_or_default();
+    let loc = format!("{}:{}", vm.path, vm.current_line());
+    sim::report_hazard(HazardKind::NeverYields, Some(loc.clone()), msg.clone());
+    sim::fail_run(Failure::Exception {
+        task: "loop".into(),
+        message: format!("{loc}: {msg}"),
+    });
+}
+
+/// The asyncio natives backed by the core.
+pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
+    let a0 = args.first().cloned().unwrap_or_default();
+    Ok(match name {
+        "_spawn" => {
+            let task_name = match args.get(1) {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => "task".into(),
+            };
+            let slot = Rc::new(TaskSlot::default());
+            *slot.task.borrow_mut() = Some(a0);
+            let fut = py_task(vm.me.clone(), slot.clone());
+            let jh = sim::spawn_named(task_name, fut);
+            *slot.join.borrow_mut() = Some(jh);
+            Value::Native(NativeObj(slot))
+        }
+        "_wake" => {
+            if let Some(slot) = slot_of(&a0) {
+                slot.woken.set(true);
+                if let Some(w) = slot.waker.borrow().as_ref() {
+                    w.wake_by_ref();
+                }
+            }
+            Value::None
+        }
+        "_cancel_io" => {
+            // True when the I/O was still pending: it is dropped and the task woken (CPython's fut.cancel()).
+            let Some(slot) = slot_of(&a0) else {
+                return Ok(Value::Bool(false));
+            };
+            let waker = slot.waker.borrow().clone();
+            let mut io = slot.io.borrow_mut();
+            let (Some(fut), Some(w)) = (io.as_mut(), waker) else {
+                return Ok(Value::Bool(false));
+            };
+            let mut cx = Context::from_waker(&w);
+            match fut.as_mut().poll(&mut cx) {
+                Poll::Ready(r) => {
+                    *io = None;
+                    *slot.io_result.borrow_mut() = Some(r);
+                    Value::Bool(false)
+                }
+                Poll::Pending => {
+                    *io = None;
+                    w.wake_by_ref();
+                    Value::Bool(true)
+                }
+            }
+        }
+        "_call_soon" | "_call_at" => {
+            let (when, cb, cargs) = if name == "_call_at" {
+                (
+                    Some(a0),
+                    args.get(1).cloned().unwrap_or_default(),
+                    args.get(2).cloned(),
+                )
+            } else {
+                (None, a0, args.get(1).cloned())
+            };
+            let cargs = match cargs {
+                Some(Value::Tuple(t)) => t.to_vec(),
+                _ => vec![],
+            };
+            let h = Rc::new(CallHandle::default());
+            let hh = h.clone();
+            let me = vm.me.clone();
+            let f = move || {
+                if !hh.cancelled.get() {
+                    run_callback(&me, cb, cargs);
+                }
+            };
+            match when {
+                Some(Value::Int(ns)) => h.timer.set(Some(sim::call_at(ns.max(0) as u64, f))),
+                _ => sim::call_soon(f),
+            }
+            Value::Native(NativeObj(h))
+        }
+        "_handle_cancel" => {
+            if let Value::Native(n) = &a0 {
+                if let Ok(h) = n.0.clone().downcast::<CallHandle>() {
+                    h.cancelled.set(true);
+                    if let Some(t) = h.timer.take() {
+                        t.cancel();
+                    }
+                }
+            }
+            Value::None
+        }
+        "_wake_main" => {
+            if let Value::Native(n) = &a0 {
+                if let Ok(m) = n.0.clone().downcast::<MainSlot>() {
+                    m.woken.set(true);
+                    if let Some(w) = m.waker.borrow().as_ref() {
+                        w.wake_by_ref();
+                    }
+                }
+            }
+            Value::None
+        }
+        "_set_wait" => {
+            let d = vm.py_str(&a0)?;
+            sim::set_wait(d);
+            Value::None
+        }
+        "_unretrieved" => {
+            let msg = vm.py_str(&a0)?;
+            sim::report_hazard(HazardKind::UnretrievedFailure, None, msg);
+            Value::None
+        }
+        "_iscoro" => Value::Bool(matches!(a0, Value::Coro(_))),
+        "_iscorofunc" => Value::Bool(matches!(&a0, Value::Func(f) if f.code.is_async)),
+        other => return vm.err("AttributeError", format!("no native '{other}'")),
+    })
+}
+
+/// Waits until `_wake` marks the slot (a done callback of the future the task awaits).
+struct Woken(Rc<TaskSlot>);
+
+impl Future for Woken {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0.woken.replace(false) {
+            return Poll::Ready(());
+        }
+        *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Polls the task's pending I/O; `None` when a cancellation dropped it.
+struct IoWait(Rc<TaskSlot>);
+
+impl Future for IoWait {
+    type Output = Option<Result<(), sim::IoError>>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+        if let Some(r) = self.0.io_result.borrow_mut().take() {
+            return Poll::Ready(Some(r));
+        }
+        let mut io = self.0.io.borrow_mut();
+        match io.as_mut() {
+            None => Poll::Ready(None),
+            Some(f) => match f.as_mut().poll(cx) {
+                Poll::Ready(r) => {
+                    *io = None;
+                    Poll::Ready(Some(r))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+}
+
+/// What a task step asks for next (the prelude's `_core_step` return codes).
+enum Next {
+    Done,
+    Again,
+    Wait,
+    Io(u64),
+}
+
+fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> Next {
+    let mut vm = vm.borrow_mut();
+    let Some(task) = slot.task.borrow().clone() else {
+        return Next::Done;
+    };
+    vm.step_begin();
+    let r = vm
+        .get_attr(&task, "_core_step")
+        .and_then(|f| vm.call_sync(&f, vec![exc.unwrap_or_default()], vec![]));
+    charge_cpu(&mut vm);
+    match r {
+        Ok(Value::Int(0)) => Next::Done,
+        Ok(Value::Int(1)) => Next::Again,
+        Ok(Value::Int(2)) => Next::Wait,
+        Ok(Value::Int(ns)) if ns < 0 => Next::Io(ns.unsigned_abs()),
+        Ok(_) => Next::Done,
+        Err(e) => {
+            if vm.hazard.is_some() {
+                report_budget(&mut vm);
+            } else {
+                let tb = vm.format_traceback(&e);
+                sim::fail_run(Failure::Exception {
+                    task: sim::current_task_name(),
+                    message: format!("internal error in the asyncio prelude:\n{tb}"),
+                });
+            }
+            Next::Done
+        }
+    }
+}
+
+async fn py_task(me: Weak<RefCell<Vm>>, slot: Rc<TaskSlot>) {
+    let mut exc: Option<Value> = None;
+    loop {
+        let Some(vm) = me.upgrade() else { return };
+        match task_step(&vm, &slot, exc.take()) {
+            Next::Done => {
+                // Break the task <-> slot cycle so a finished run frees its objects.
+                slot.task.borrow_mut().take();
+                return;
+            }
+            Next::Again => sim::yield_now().await,
+            Next::Wait => Woken(slot.clone()).await,
+            Next::Io(ns) => {
+                let io = sim::io("sleep", Duration::from_nanos(ns));
+                *slot.io.borrow_mut() = Some(Box::pin(io));
+                drop(vm);
+                match IoWait(slot.clone()).await {
+                    Some(Ok(())) | None => {}
+                    Some(Err(e)) => {
+                        let Some(vm) = me.upgrade() else { return };
+                        let v = vm.borrow().exc("ConnectionError", e.to_string());
+                        exc = Some(v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Waits for the Python future `fut` to finish (the shutdown gather).
+struct PyFutureDone {
+    vm: Rc<RefCell<Vm>>,
+    fut: Value,
+    main: Rc<MainSlot>,
+    registered: bool,
+}
+
+impl Future for PyFutureDone {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        *self.main.waker.borrow_mut() = Some(cx.waker().clone());
+        let done = {
+            let mut vm = self.vm.borrow_mut();
+            let r = vm
+                .get_attr(&self.fut, "done")
+                .and_then(|f| vm.call_sync(&f, vec![], vec![]));
+            !matches!(r, Ok(Value::Bool(false)))
+        };
+        if done {
+            return Poll::Ready(());
+        }
+        if !self.registered {
+            self.registered = true;
+            let mut vm = self.vm.borrow_mut();
+            let h = Value::Native(NativeObj(self.main.clone()));
+            let r = vm
+                .get_attr(&self.fut, "_wake_main_when_done")
+                .and_then(|f| vm.call_sync(&f, vec![h], vec![]));
+            if r.is_err() {
+                return Poll::Ready(());
+            }
+        }
+        Poll::Pending
+    }
+}
+
+fn prelude_call(vm: &Rc<RefCell<Vm>>, name: &str, args: Vec<Value>) -> PyResult<Value> {
+    let mut vm = vm.borrow_mut();
+    let m = match vm.modules.get("asyncio") {
+        Some(m) => m.clone(),
+        None => return vm.err("RuntimeError", "asyncio is not imported"),
+    };
+    let f = vm.get_attr(&m, name)?;
+    vm.call_sync(&f, args, vec![])
+}
+
+/// The main future of a scenario run: the module, suspended at `asyncio.run` while the loop runs its main task.
+pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell<Attrs>>) {
+    let coro = vm.borrow_mut().module_coro(code, globals);
+    let mut send = Value::None;
+    let mut throw: Option<Value> = None;
+    loop {
+        let step = vm
+            .borrow_mut()
+            .drive(&coro, std::mem::take(&mut send), throw.take());
+        match step {
+            Drive::Returned => return,
+            Drive::Raised(exc) => {
+                let mut v = vm.borrow_mut();
+                if v.hazard.is_some() {
+                    report_budget(&mut v);
+                    return;
+                }
+                let tb = v.format_traceback(&exc);
+                v.err.push_str(&tb);
+                let line = v.exc_line(&exc);
+                sim::fail_run(Failure::Exception {
+                    task: "main".into(),
+                    message: line,
+                });
+                return;
+            }
+            Drive::Yielded(req) => {
+                let main_coro = match &req {
+                    Value::Tuple(t) if t.len() == 2 => t[1].clone(),
+                    _ => Value::None,
+                };
+                let main = match prelude_call(&vm, "_start_main", vec![main_coro]) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        throw = Some(e);
+                        continue;
+                    }
+                };
+                let join = {
+                    let mut v = vm.borrow_mut();
+                    let h = v.get_attr(&main, "_handle").unwrap_or_default();
+                    slot_of(&h).and_then(|s| s.join.borrow_mut().take())
+                };
+                if let Some(j) = join {
+                    let _ = j.await;
+                }
+                // asyncio.run's shutdown: cancel what is pending and wait for it (runners._cancel_all_tasks).
+                if let Ok(g) = prelude_call(&vm, "_start_shutdown", vec![]) {
+                    if !matches!(g, Value::None) {
+                        PyFutureDone {
+                            vm: vm.clone(),
+                            fut: g,
+                            main: Rc::new(MainSlot::default()),
+                            registered: false,
+                        }
+                        .await;
+                    }
+                }
+                // shutdown_asyncgens and shutdown_default_executor each take loop iterations in CPython.
+                for _ in 0..4 {
+                    sim::yield_now().await;
+                }
+                let _ = prelude_call(&vm, "_report_unretrieved", vec![]);
+                match prelude_call(&vm, "_main_result", vec![main]) {
+                    Ok(v) => send = v,
+                    Err(e) => throw = Some(e),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1079 @@
+# The scenario language's asyncio: CPython 3.11's Lib/asyncio (futures.py, tasks.py, locks.py,
+# queues.py, timeouts.py, taskgroups.py, runners.py) ported to the subset. The loop itself is the
+# core executor: _call_soon/_call_at queue core callbacks and timers, _spawn makes a core task whose
+# steps call Task._core_step, and sleep(d) is a core I/O await (the fault plan acts on it).
+
+_PENDING = 'PENDING'
+_CANCELLED = 'CANCELLED'
+_FINISHED = 'FINISHED'
+FIRST_COMPLETED = 'FIRST_COMPLETED'
+FIRST_EXCEPTION = 'FIRST_EXCEPTION'
+ALL_COMPLETED = 'ALL_COMPLETED'
+
+TimeoutError = TimeoutError
+_all_tasks = []
+_current_task = None
+_task_name_counter = 0
+_running = False
+
+
+class QueueEmpty(Exception):
+    pass
+
+
+class QueueFull(Exception):
+    pass
+
+
+class _IoReq:
+    def __init__(self, ns):
+        self.ns = ns
+
+
+class Handle:
+    def __init__(self, h, callback, args):
+        self._h = h
+        self._callback = callback
+        self._args = args
+        self._cancelled = False
+
+    def cancel(self):
+        if not self._cancelled:
+            self._cancelled = True
+            _handle_cancel(self._h)
+
+    def cancelled(self):
+        return self._cancelled
+
+
+class TimerHandle(Handle):
+    def __init__(self, h, when, callback, args):
+        Handle.__init__(self, h, callback, args)
+        self._when = when
+
+    def when(self):
+        return self._when
+
+
+class _Loop:
+    def time(self):
+        return _now_ns() / 1e9
+
+    def call_soon(self, callback, *args, context=None):
+        return Handle(_call_soon(callback, args), callback, args)
+
+    def call_later(self, delay, callback, *args, context=None):
+        when_ns = _now_ns() + _secs_to_ns(delay)
+        return TimerHandle(_call_at(when_ns, callback, args), when_ns / 1e9, callback, args)
+
+    def call_at(self, when, callback, *args, context=None):
+        return TimerHandle(_call_at(_secs_to_ns(when), callback, args), when, callback, args)
+
+    def create_future(self):
+        return Future(loop=self)
+
+    def create_task(self, coro, *, name=None, context=None):
+        return Task(coro, loop=self, name=name)
+
+    def is_running(self):
+        return _running
+
+    def is_closed(self):
+        return False
+
+    def get_debug(self):
+        return False
+
+    def call_exception_handler(self, context):
+        pass
+
+
+_loop = _Loop()
+
+
+def get_running_loop():
+    if not _running:
+        raise RuntimeError('no running event loop')
+    return _loop
+
+
+def get_event_loop():
+    return _loop
+
+
+def iscoroutine(obj):
+    return _iscoro(obj)
+
+
+def iscoroutinefunction(func):
+    return _iscorofunc(func)
+
+
+def isfuture(obj):
+    return isinstance(obj, Future)
+
+
+class _TaskWakeup:
+    def __init__(self, task):
+        self.task = task
+
+
+class Future:
+    _asyncio_future_blocking = False
+
+    def __init__(self, *, loop=None):
+        self._loop = _loop
+        self._state = _PENDING
+        self._result = None
+        self._exception = None
+        self._callbacks = []
+        self._cancel_message = None
+        self._cancelled_exc = None
+        self._log_traceback = False
+
+    def __repr__(self):
+        return '<' + type(self).__name__ + ' ' + self._repr_info() + '>'
+
+    def _repr_info(self):
+        info = self._state.lower()
+        if self._state == _FINISHED:
+            if self._exception is not None:
+                info = info + ' exception=' + repr(self._exception)
+            else:
+                info = info + ' result=' + repr(self._result)
+        return info
+
+    def _make_cancelled_error(self):
+        if self._cancelled_exc is not None:
+            exc = self._cancelled_exc
+            self._cancelled_exc = None
+            return exc
+        if self._cancel_message is None:
+            return CancelledError()
+        return CancelledError(self._cancel_message)
+
+    def cancel(self, msg=None):
+        self._log_traceback = False
+        if self._state != _PENDING:
+            return False
+        self._state = _CANCELLED
+        self._cancel_message = msg
+        self._schedule_callbacks()
+        return True
+
+    def _schedule_callbacks(self):
+        callbacks = self._callbacks[:]
+        if not callbacks:
+            return
+        self._callbacks[:] = []
+        for callback in callbacks:
+            if isinstance(callback, _TaskWakeup):
+                # CPython: call_soon(task.__wakeup), which steps the task: one hop, as a core wake.
+                _wake(callback.task._handle)
+            else:
+                self._loop.call_soon(callback, self)
+
+    def cancelled(self):
+        return self._state == _CANCELLED
+
+    def done(self):
+        return self._state != _PENDING
+
+    def result(self):
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError('Result is not ready.')
+        self._log_traceback = False
+        if self._exception is not None:
+            raise self._exception
+        return self._result
+
+    def exception(self):
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError('Exception is not set.')
+        self._log_traceback = False
+        return self._exception
+
+    def add_done_callback(self, fn, *, context=None):
+        if self._state != _PENDING:
+            if isinstance(fn, _TaskWakeup):
+                _wake(fn.task._handle)
+            else:
+                self._loop.call_soon(fn, self)
+        else:
+            self._callbacks.append(fn)
+
+    def remove_done_callback(self, fn):
+        filtered = [f for f in self._callbacks if f != fn]
+        removed_count = len(self._callbacks) - len(filtered)
+        if removed_count:
+            self._callbacks[:] = filtered
+        return removed_count
+
+    def set_result(self, result):
+        if self._state != _PENDING:
+            raise InvalidStateError(self._state + ': ' + repr(self))
+        self._result = result
+        self._state = _FINISHED
+        self._schedule_callbacks()
+
+    def set_exception(self, exception):
+        if self._state != _PENDING:
+            raise InvalidStateError(self._state + ': ' + repr(self))
+        if isinstance(exception, type):
+            exception = exception()
+        if type(exception) is StopIteration:
+            raise TypeError('StopIteration interacts badly with generators and cannot be raised into a Future')
+        self._exception = exception
+        self._state = _FINISHED
+        self._schedule_callbacks()
+        self._log_traceback = True
+
+    async def __await__(self):
+        if not self.done():
+            self._asyncio_future_blocking = True
+            await _yield(self)
+        if not self.done():
+            raise RuntimeError("await wasn't used with future")
+        return self.result()
+
+    def get_loop(self):
+        return self._loop
+
+    def _wake_main_when_done(self, h):
+        self.add_done_callback(lambda f: _wake_main(h))
+
+
+class Task(Future):
+    def __init__(self, coro, *, loop=None, name=None, context=None):
+        Future.__init__(self, loop=loop)
+        if not _iscoro(coro):
+            raise TypeError('a coroutine was expected, got ' + repr(coro))
+        global _task_name_counter
+        # CPython's C Task counts every task, named or not.
+        _task_name_counter += 1
+        if name is None:
+            self._name = 'Task-' + str(_task_name_counter)
+        else:
+            self._name = str(name)
+        self._must_cancel = False
+        self._fut_waiter = None
+        self._coro = coro
+        self._num_cancels_requested = 0
+        self._io_waiting = False
+        self._io_cancelled = False
+        self._io_cancel_msg = None
+        self._next_exc = None
+        self._wakeup = _TaskWakeup(self)
+        self._handle = _spawn(self, self._name)
+        _all_tasks.append(self)
+
+    def _repr_info(self):
+        info = Future._repr_info(self)
+        if self._must_cancel:
+            info = 'cancelling'
+        return info + ' name=' + repr(self._name) + ' coro=<' + self._coro.__qualname__ + '()>'
+
+    def get_name(self):
+        return self._name
+
+    def set_name(self, value):
+        self._name = str(value)
+
+    def get_coro(self):
+        return self._coro
+
+    def get_context(self):
+        return None
+
+    def cancelling(self):
+        return self._num_cancels_requested
+
+    def uncancel(self):
+        if self._num_cancels_requested > 0:
+            self._num_cancels_requested -= 1
+        return self._num_cancels_requested
+
+    def set_result(self, result):
+        raise RuntimeError('Task does not support set_result operation')
+
+    def set_exception(self, exception):
+        raise RuntimeError('Task does not support set_exception operation')
+
+    def cancel(self, msg=None):
+        self._log_traceback = False
+        if self.done():
+            return False
+        self._num_cancels_requested += 1
+        if self._fut_waiter is not None:
+            if self._fut_waiter.cancel(msg=msg):
+                return True
+        if self._io_waiting:
+            # The sleep's future: cancelling it succeeds only while its timer is pending.
+            if _cancel_io(self._handle):
+                self._io_waiting = False
+                self._io_cancelled = True
+                self._io_cancel_msg = msg
+                return True
+        self._must_cancel = True
+        self._cancel_message = msg
+        return True
+
+    def _core_step(self, exc=None):
+        global _current_task
+        if self.done():
+            raise InvalidStateError('_step(): already done: ' + repr(self))
+        if self._next_exc is not None:
+            exc = self._next_exc
+            self._next_exc = None
+        if self._io_cancelled:
+            self._io_cancelled = False
+            if self._io_cancel_msg is None:
+                exc = CancelledError()
+            else:
+                exc = CancelledError(self._io_cancel_msg)
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        self._io_waiting = False
+        _current_task = self
+        try:
+            if exc is None:
+                result = self._coro.send(None)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as e:
+            _current_task = None
+            if self._must_cancel:
+                self._must_cancel = False
+                Future.cancel(self, msg=self._cancel_message)
+            else:
+                Future.set_result(self, e.value)
+            return 0
+        except CancelledError as e:
+            _current_task = None
+            self._cancelled_exc = e
+            Future.cancel(self)
+            return 0
+        except BaseException as e:
+            _current_task = None
+            Future.set_exception(self, e)
+            return 0
+        _current_task = None
+        if isinstance(result, _IoReq):
+            if self._must_cancel:
+                self._must_cancel = False
+                self._io_cancelled = True
+                self._io_cancel_msg = self._cancel_message
+                return 1
+            self._io_waiting = True
+            return -result.ns
+        if isinstance(result, Future):
+            if result is self:
+                self._next_exc = RuntimeError('Task cannot await on itself: ' + repr(self))
+                return 1
+            result._asyncio_future_blocking = False
+            result.add_done_callback(self._wakeup)
+            self._fut_waiter = result
+            if self._must_cancel:
+                if self._fut_waiter.cancel(msg=self._cancel_message):
+                    self._must_cancel = False
+            _set_wait(type(result).__name__ + ' (' + self._name + ')')
+            return 2
+        if result is None:
+            return 1
+        self._next_exc = RuntimeError('Task got bad yield: ' + repr(result))
+        return 1
+
+
+def current_task(loop=None):
+    return _current_task
+
+
+def all_tasks(loop=None):
+    return set([t for t in _all_tasks if not t.done()])
+
+
+def create_task(coro, *, name=None, context=None):
+    get_running_loop()
+    return Task(coro, name=name)
+
+
+def ensure_future(coro_or_future, *, loop=None):
+    if isinstance(coro_or_future, Future):
+        return coro_or_future
+    if _iscoro(coro_or_future):
+        return Task(coro_or_future)
+    raise TypeError('An asyncio.Future, a coroutine or an awaitable is required')
+
+
+async def sleep(delay, result=None):
+    if delay <= 0:
+        await _yield(None)
+        return result
+    await _yield(_IoReq(_secs_to_ns(delay)))
+    return result
+
+
+class _GatheringFuture(Future):
+    def __init__(self, children, *, loop=None):
+        Future.__init__(self, loop=loop)
+        self._children = children
+        self._cancel_requested = False
+
+    def cancel(self, msg=None):
+        if self.done():
+            return False
+        ret = False
+        for child in self._children:
+            if child.cancel(msg=msg):
+                ret = True
+        if ret:
+            self._cancel_requested = True
+        return ret
+
+
+def gather(*coros_or_futures, return_exceptions=False):
+    if not coros_or_futures:
+        outer = _loop.create_future()
+        outer.set_result([])
+        return outer
+    children = []
+    nfuts = 0
+    nfinished = 0
+    outer = None
+
+    def _done_callback(fut):
+        nonlocal nfinished
+        nfinished += 1
+        if outer is None or outer.done():
+            if not fut.cancelled():
+                fut.exception()
+            return
+        if not return_exceptions:
+            if fut.cancelled():
+                exc = fut._make_cancelled_error()
+                outer.set_exception(exc)
+                return
+            else:
+                exc = fut.exception()
+                if exc is not None:
+                    outer.set_exception(exc)
+                    return
+        if nfinished == nfuts:
+            results = []
+            for fut in children:
+                if fut.cancelled():
+                    if fut._cancel_message is None:
+                        res = CancelledError('')
+                    else:
+                        res = CancelledError(fut._cancel_message)
+                else:
+                    res = fut.exception()
+                    if res is None:
+                        res = fut.result()
+                results.append(res)
+            if outer._cancel_requested:
+                exc = fut._make_cancelled_error()
+                outer.set_exception(exc)
+            else:
+                outer.set_result(results)
+
+    arg_to_fut = {}
+    for arg in coros_or_futures:
+        if arg not in arg_to_fut:
+            fut = ensure_future(arg)
+            nfuts += 1
+            arg_to_fut[arg] = fut
+            fut.add_done_callback(_done_callback)
+        else:
+            fut = arg_to_fut[arg]
+        children.append(fut)
+    outer = _GatheringFuture(children)
+    return outer
+
+
+def shield(arg):
+    inner = ensure_future(arg)
+    if inner.done():
+        return inner
+    outer = _loop.create_future()
+
+    def _inner_done_callback(inner):
+        if outer.cancelled():
+            if not inner.cancelled():
+                inner.exception()
+            return
+        if inner.cancelled():
+            outer.cancel()
+        else:
+            exc = inner.exception()
+            if exc is not None:
+                outer.set_exception(exc)
+            else:
+                outer.set_result(inner.result())
+
+    def _outer_done_callback(outer):
+        if not inner.done():
+            inner.remove_done_callback(_inner_done_callback)
+
+    inner.add_done_callback(_inner_done_callback)
+    outer.add_done_callback(_outer_done_callback)
+    return outer
+
+
+def _release_waiter(waiter, *args):
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+async def _cancel_and_wait(fut):
+    waiter = _loop.create_future()
+    cb = lambda *a: _release_waiter(waiter)
+    fut.add_done_callback(cb)
+    try:
+        fut.cancel()
+        await waiter
+    finally:
+        fut.remove_done_callback(cb)
+
+
+async def wait_for(fut, timeout):
+    loop = get_running_loop()
+    if timeout is None:
+        return await fut
+    if timeout <= 0:
+        fut = ensure_future(fut)
+        if fut.done():
+            return fut.result()
+        await _cancel_and_wait(fut)
+        try:
+            return fut.result()
+        except CancelledError as exc:
+            raise TimeoutError() from exc
+    waiter = loop.create_future()
+    timeout_handle = loop.call_later(timeout, _release_waiter, waiter)
+    cb = lambda *a: _release_waiter(waiter)
+    fut = ensure_future(fut)
+    fut.add_done_callback(cb)
+    try:
+        try:
+            await waiter
+        except CancelledError:
+            if fut.done():
+                return fut.result()
+            else:
+                fut.remove_done_callback(cb)
+                await _cancel_and_wait(fut)
+                raise
+        if fut.done():
+            return fut.result()
+        else:
+            fut.remove_done_callback(cb)
+            await _cancel_and_wait(fut)
+            try:
+                return fut.result()
+            except CancelledError as exc:
+                raise TimeoutError() from exc
+    finally:
+        timeout_handle.cancel()
+
+
+async def wait(fs, *, timeout=None, return_when=ALL_COMPLETED):
+    if isinstance(fs, Future) or _iscoro(fs):
+        raise TypeError('expect a list of futures, not ' + type(fs).__name__)
+    if not fs:
+        raise ValueError('Set of Tasks/Futures is empty.')
+    if return_when not in (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED):
+        raise ValueError('Invalid return_when value: ' + str(return_when))
+    loop = get_running_loop()
+    fs = list(fs)
+    if any(_iscoro(f) for f in fs):
+        raise TypeError('Passing coroutines is forbidden, use tasks explicitly.')
+    waiter = loop.create_future()
+    timeout_handle = None
+    if timeout is not None:
+        timeout_handle = loop.call_later(timeout, _release_waiter, waiter)
+    counter = len(fs)
+
+    def _on_completion(f):
+        nonlocal counter
+        counter -= 1
+        if counter <= 0 or return_when == FIRST_COMPLETED or return_when == FIRST_EXCEPTION and (not f.cancelled() and f.exception() is not None):
+            if timeout_handle is not None:
+                timeout_handle.cancel()
+            if not waiter.done():
+                waiter.set_result(None)
+
+    for f in fs:
+        f.add_done_callback(_on_completion)
+    try:
+        await waiter
+    finally:
+        if timeout_handle is not None:
+            timeout_handle.cancel()
+        for f in fs:
+            f.remove_done_callback(_on_completion)
+    done = set()
+    pending = set()
+    for f in fs:
+        if f.done():
+            done.add(f)
+        else:
+            pending.add(f)
+    return done, pending
+
+
+class _ContextManagerMixin:
+    async def __aenter__(self):
+        await self.acquire()
+        return None
+
+    async def __aexit__(self, exc_type, exc, tb):
+        self.release()
+
+
+class Lock(_ContextManagerMixin):
+    def __init__(self):
+        self._waiters = None
+        self._locked = False
+
+    def locked(self):
+        return self._locked
+
+    async def acquire(self):
+        if not self._locked and (self._waiters is None or all(w.cancelled() for w in self._waiters)):
+            self._locked = True
+            return True
+        if self._waiters is None:
+            self._waiters = []
+        fut = _loop.create_future()
+        self._waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                self._waiters.remove(fut)
+        except CancelledError:
+            if not self._locked:
+                self._wake_up_first()
+            raise
+        self._locked = True
+        return True
+
+    def release(self):
+        if self._locked:
+            self._locked = False
+            self._wake_up_first()
+        else:
+            raise RuntimeError('Lock is not acquired.')
+
+    def _wake_up_first(self):
+        if not self._waiters:
+            return
+        fut = self._waiters[0]
+        if not fut.done():
+            fut.set_result(True)
+
+
+class Event:
+    def __init__(self):
+        self._waiters = []
+        self._value = False
+
+    def is_set(self):
+        return self._value
+
+    def set(self):
+        if not self._value:
+            self._value = True
+            for fut in self._waiters:
+                if not fut.done():
+                    fut.set_result(True)
+
+    def clear(self):
+        self._value = False
+
+    async def wait(self):
+        if self._value:
+            return True
+        fut = _loop.create_future()
+        self._waiters.append(fut)
+        try:
+            await fut
+            return True
+        finally:
+            self._waiters.remove(fut)
+
+
+class Semaphore(_ContextManagerMixin):
+    def __init__(self, value=1):
+        if value < 0:
+            raise ValueError('Semaphore initial value must be >= 0')
+        self._waiters = None
+        self._value = value
+
+    def locked(self):
+        return self._value == 0 or any(not w.cancelled() for w in (self._waiters or ()))
+
+    async def acquire(self):
+        if not self.locked():
+            self._value -= 1
+            return True
+        if self._waiters is None:
+            self._waiters = []
+        fut = _loop.create_future()
+        self._waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                self._waiters.remove(fut)
+        except CancelledError:
+            if not fut.cancelled():
+                self._value += 1
+                self._wake_up_next()
+            raise
+        if self._value > 0:
+            self._wake_up_next()
+        return True
+
+    def release(self):
+        self._value += 1
+        self._wake_up_next()
+
+    def _wake_up_next(self):
+        if not self._waiters:
+            return
+        for fut in self._waiters:
+            if not fut.done():
+                self._value -= 1
+                fut.set_result(True)
+                return
+
+
+class BoundedSemaphore(Semaphore):
+    def __init__(self, value=1):
+        self._bound_value = value
+        Semaphore.__init__(self, value)
+
+    def release(self):
+        if self._value >= self._bound_value:
+            raise ValueError('BoundedSemaphore released too many times')
+        Semaphore.release(self)
+
+
+class Queue:
+    def __init__(self, maxsize=0):
+        self._maxsize = maxsize
+        self.maxsize = maxsize
+        self._getters = []
+        self._putters = []
+        self._unfinished_tasks = 0
+        self._finished = Event()
+        self._finished.set()
+        self._queue = []
+
+    def _wakeup_next(self, waiters):
+        while waiters:
+            waiter = waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                break
+
+    def qsize(self):
+        return len(self._queue)
+
+    def empty(self):
+        return not self._queue
+
+    def full(self):
+        if self._maxsize <= 0:
+            return False
+        else:
+            return self.qsize() >= self._maxsize
+
+    async def put(self, item):
+        while self.full():
+            putter = _loop.create_future()
+            self._putters.append(putter)
+            try:
+                await putter
+            except:
+                putter.cancel()
+                if putter in self._putters:
+                    self._putters.remove(putter)
+                if not self.full() and not putter.cancelled():
+                    self._wakeup_next(self._putters)
+                raise
+        return self.put_nowait(item)
+
+    def put_nowait(self, item):
+        if self.full():
+            raise QueueFull
+        self._queue.append(item)
+        self._unfinished_tasks += 1
+        self._finished.clear()
+        self._wakeup_next(self._getters)
+
+    async def get(self):
+        while self.empty():
+            getter = _loop.create_future()
+            self._getters.append(getter)
+            try:
+                await getter
+            except:
+                getter.cancel()
+                if getter in self._getters:
+                    self._getters.remove(getter)
+                if not self.empty() and not getter.cancelled():
+                    self._wakeup_next(self._getters)
+                raise
+        return self.get_nowait()
+
+    def get_nowait(self):
+        if self.empty():
+            raise QueueEmpty
+        item = self._queue.pop(0)
+        self._wakeup_next(self._putters)
+        return item
+
+    def task_done(self):
+        if self._unfinished_tasks <= 0:
+            raise ValueError('task_done() called too many times')
+        self._unfinished_tasks -= 1
+        if self._unfinished_tasks == 0:
+            self._finished.set()
+
+    async def join(self):
+        if self._unfinished_tasks > 0:
+            await self._finished.wait()
+
+
+_T_CREATED = 'created'
+_T_ENTERED = 'active'
+_T_EXPIRING = 'expiring'
+_T_EXPIRED = 'expired'
+_T_EXITED = 'finished'
+
+
+class Timeout:
+    def __init__(self, when):
+        self._state = _T_CREATED
+        self._timeout_handler = None
+        self._task = None
+        self._when = when
+
+    def when(self):
+        return self._when
+
+    def reschedule(self, when):
+        if self._state != _T_ENTERED:
+            if self._state == _T_CREATED:
+                raise RuntimeError('Timeout has not been entered')
+            raise RuntimeError('Cannot change state of ' + self._state + ' Timeout')
+        self._when = when
+        if self._timeout_handler is not None:
+            self._timeout_handler.cancel()
+        if when is None:
+            self._timeout_handler = None
+        else:
+            if when <= _loop.time():
+                self._timeout_handler = _loop.call_soon(self._on_timeout)
+            else:
+                self._timeout_handler = _loop.call_at(when, self._on_timeout)
+
+    def expired(self):
+        return self._state in (_T_EXPIRING, _T_EXPIRED)
+
+    async def __aenter__(self):
+        if self._state != _T_CREATED:
+            raise RuntimeError('Timeout has already been entered')
+        task = current_task()
+        if task is None:
+            raise RuntimeError('Timeout should be used inside a task')
+        self._state = _T_ENTERED
+        self._task = task
+        self._cancelling = self._task.cancelling()
+        self.reschedule(self._when)
+        return self
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        if self._timeout_handler is not None:
+            self._timeout_handler.cancel()
+            self._timeout_handler = None
+        if self._state == _T_EXPIRING:
+            self._state = _T_EXPIRED
+            if self._task.uncancel() <= self._cancelling and exc_type is CancelledError:
+                raise TimeoutError from exc_val
+        elif self._state == _T_ENTERED:
+            self._state = _T_EXITED
+        return None
+
+    def _on_timeout(self):
+        self._task.cancel()
+        self._state = _T_EXPIRING
+        self._timeout_handler = None
+
+
+def timeout(delay):
+    loop = get_running_loop()
+    if delay is None:
+        return Timeout(None)
+    return Timeout(loop.time() + delay)
+
+
+def timeout_at(when):
+    return Timeout(when)
+
+
+class TaskGroup:
+    def __init__(self):
+        self._entered = False
+        self._exiting = False
+        self._aborting = False
+        self._loop = None
+        self._parent_task = None
+        self._parent_cancel_requested = False
+        self._tasks = []
+        self._errors = []
+        self._base_error = None
+        self._on_completed_fut = None
+
+    async def __aenter__(self):
+        if self._entered:
+            raise RuntimeError('TaskGroup has already been entered')
+        if self._loop is None:
+            self._loop = get_running_loop()
+        self._parent_task = current_task()
+        if self._parent_task is None:
+            raise RuntimeError('TaskGroup cannot determine the parent task')
+        self._entered = True
+        return self
+
+    async def __aexit__(self, et, exc, tb):
+        self._exiting = True
+        if exc is not None and self._is_base_error(exc) and self._base_error is None:
+            self._base_error = exc
+        propagate_cancellation_error = exc if et is CancelledError else None
+        if self._parent_cancel_requested:
+            if self._parent_task.uncancel() == 0:
+                propagate_cancellation_error = None
+        if et is not None:
+            if not self._aborting:
+                self._abort()
+        while self._tasks:
+            if self._on_completed_fut is None:
+                self._on_completed_fut = self._loop.create_future()
+            try:
+                await self._on_completed_fut
+            except CancelledError as ex:
+                if not self._aborting:
+                    propagate_cancellation_error = ex
+                    self._abort()
+            self._on_completed_fut = None
+        if self._base_error is not None:
+            raise self._base_error
+        if propagate_cancellation_error and not self._errors:
+            raise propagate_cancellation_error
+        if et is not None and et is not CancelledError:
+            self._errors.append(exc)
+        if self._errors:
+            errors = self._errors
+            self._errors = None
+            raise _exception_group('unhandled errors in a TaskGroup', errors) from None
+
+    def create_task(self, coro, *, name=None, context=None):
+        if not self._entered:
+            raise RuntimeError('TaskGroup has not been entered')
+        if self._exiting and not self._tasks:
+            raise RuntimeError('TaskGroup is finished')
+        if self._aborting:
+            raise RuntimeError('TaskGroup is shutting down')
+        task = self._loop.create_task(coro)
+        if name is not None:
+            task.set_name(name)
+        task.add_done_callback(self._on_task_done)
+        self._tasks.append(task)
+        return task
+
+    def _is_base_error(self, exc):
+        return isinstance(exc, (SystemExit, KeyboardInterrupt))
+
+    def _abort(self):
+        self._aborting = True
+        for t in self._tasks:
+            if not t.done():
+                t.cancel()
+
+    def _on_task_done(self, task):
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if self._on_completed_fut is not None and not self._tasks:
+            if not self._on_completed_fut.done():
+                self._on_completed_fut.set_result(True)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            return
+        self._errors.append(exc)
+        if self._is_base_error(exc) and self._base_error is None:
+            self._base_error = exc
+        if self._parent_task.done():
+            return
+        if not self._aborting and not self._parent_cancel_requested:
+            self._abort()
+            self._parent_cancel_requested = True
+            self._parent_task.cancel()
+
+
+def _exception_group(msg, errors):
+    if all(isinstance(e, Exception) for e in errors):
+        eg = ExceptionGroup(msg, tuple(errors))
+    else:
+        eg = BaseExceptionGroup(msg, tuple(errors))
+    eg.exceptions = tuple(errors)
+    eg.message = msg
+    return eg
+
+
+def run(main, *, debug=None):
+    if _running:
+        raise RuntimeError('asyncio.run() cannot be called from a running event loop')
+    if not _iscoro(main):
+        raise ValueError('a coroutine was expected, got ' + repr(main))
+    return _suspend(('run', main))
+
+
+def _start_main(coro):
+    global _running
+    _running = True
+    return Task(coro)
+
+
+def _start_shutdown():
+    to_cancel = [t for t in _all_tasks if not t.done()]
+    if not to_cancel:
+        return None
+    for t in to_cancel:
+        t.cancel()
+    return gather(*to_cancel, return_exceptions=True)
+
+
+def _report_unretrieved():
+    for t in _all_tasks:
+        if t._log_traceback:
+            t._log_traceback = False
+            _unretrieved('Task exception was never retrieved: ' + t._name + ': ' + repr(t._exception))
+
+
+def _main_result(task):
+    global _running
+    _running = False
+    return task.result()

@@ -1,0 +1,2302 @@
+//! The bytecode VM: an explicit frame stack (no Rust recursion per Python call), exceptions, coroutines that suspend by saving frames.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::code::{Code, Op};
+use super::ir::{BinOp, CmpOp, UnaryOp};
+use super::num;
+use super::value::*;
+
+/// Python's default recursion limit; asyncio's own frames get a little headroom.
+pub const RECURSION_LIMIT: usize = 1000;
+
+/// A Python result: the error is a raised exception instance.
+pub type PyResult<T> = Result<T, Value>;
+
+/// One activation record.
+#[derive(Debug)]
+pub struct Frame {
+    pub code: Rc<Code>,
+    pub ip: usize,
+    pub stack: Vec<Value>,
+    pub locals: Vec<Value>,
+    pub cells: Vec<Rc<RefCell<Value>>>,
+    pub blocks: Vec<Block>,
+    pub globals: Rc<RefCell<Attrs>>,
+    /// Class-body namespace.
+    pub ns: Option<Rc<RefCell<Attrs>>>,
+    pub kind: FrameKind,
+    /// The exception being handled (for bare `raise` and implicit chaining).
+    pub handling: Option<Value>,
+}
+
+/// What happens when a frame returns.
+#[derive(Debug, Clone)]
+pub enum FrameKind {
+    Normal,
+    /// `__init__` of a new instance: the instance is the call's value.
+    Init(Value),
+    /// The outermost frame of a coroutine driven by `send`/`throw`.
+    CoroBase(Rc<Coro>),
+    /// A coroutine awaited inline by the frame below.
+    Awaited(Rc<Coro>),
+    /// A class body: builds the class on return.
+    ClassBody(Rc<str>, Option<Rc<Class>>),
+    /// A call made from Rust: `run` returns when this frame returns.
+    Boundary,
+}
+
+/// A try block.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub handler: u32,
+    pub depth: u32,
+    pub kind: BlockKind,
+}
+
+/// Kinds of try blocks.
+#[derive(Debug, Clone)]
+pub enum BlockKind {
+    Except,
+    /// Restores the previously handled exception when left by an exception.
+    Cleanup(Option<Value>),
+}
+
+/// What driving a coroutine from Rust produced.
+pub enum Drive {
+    Yielded(Value),
+    Returned,
+    Raised(Value),
+}
+
+/// Outcome of starting a call.
+pub enum Called {
+    Value(Value),
+    Pushed,
+}
+
+/// The interpreter state for one run.
+pub struct Vm {
+    pub frames: Vec<Frame>,
+    pub out: String,
+    pub classes: Attrs,
+    pub modules: Attrs,
+    pub builtins: Attrs,
+    /// What the program (and the loop's exception handler) wrote to stderr.
+    pub err: String,
+    /// The interpreter's own handle, for loop callbacks that re-enter it later.
+    pub me: std::rc::Weak<RefCell<Vm>>,
+    /// Virtual CPU cost per operation in nanoseconds (0: free).
+    pub cpu_cost_ns: u64,
+    pub ops: u64,
+    pub op_budget: u64,
+    /// Set when the op budget or another hazard stopped the run.
+    pub hazard: Option<String>,
+    pub source: Rc<str>,
+    /// The scenario's file name, for hazard locations.
+    pub path: Rc<str>,
+}
+
+impl Vm {
+    /// A fresh interpreter.
+    pub fn new(path: &str, source: &str) -> Vm {
+        let mut vm = Vm {
+            frames: Vec::new(),
+            out: String::new(),
+            classes: Attrs::default(),
+            modules: Attrs::default(),
+            builtins: Attrs::default(),
+            err: String::new(),
+            me: std::rc::Weak::new(),
+            cpu_cost_ns: 0,
+            ops: 0,
+            op_budget: 200_000_000,
+            hazard: None,
+            source: Rc::from(source),
+            path: Rc::from(path),
+        };
+        super::builtins::install(&mut vm);
+        vm
+    }
+
+    // ---------- exceptions ----------
+
+    /// Look up a builtin exception class.
+    pub fn class(&self, name: &str) -> Rc<Class> {
+        match self.classes.get(name) {
+            Some(Value::Class(c)) => c.clone(),
+            _ => match self.classes.get("Exception") {
+                Some(Value::Class(c)) => c.clone(),
+                _ => Rc::new(Class {
+                    name: Rc::from(name),
+                    base: None,
+                    attrs: RefCell::new(Attrs::default()),
+                    builtin: true,
+                }),
+            },
+        }
+    }
+
+    /// Make an exception instance of a builtin class with a message.
+    pub fn exc(&self, class: &str, msg: impl Into<String>) -> Value {
+        let msg = msg.into();
+        let args = if msg.is_empty() && class != "KeyError" {
+            vec![]
+        } else {
+            vec![Value::str(&msg)]
+        };
+        new_instance_with_args(self.class(class), args)
+    }
+
+    /// `Err` of a new builtin exception.
+    pub fn err<T>(&self, class: &str, msg: impl Into<String>) -> PyResult<T> {
+        Err(self.exc(class, msg))
+    }
+
+    /// Is `v` an instance of the named builtin exception class (or a subclass)?
+    pub fn is_exc(&self, v: &Value, class: &str) -> bool {
+        match v {
+            Value::Instance(i) => i.class.is_subclass(&self.class(class)),
+            _ => false,
+        }
+    }
+
+    // ---------- running ----------
+
+    /// Run the module code to completion.
+    pub fn run_module(&mut self, code: Rc<Code>, globals: Rc<RefCell<Attrs>>) -> PyResult<Value> {
+        let nloc = code.local_names.len();
+        let ncells = code.cell_names.len();
+        self.frames.push(Frame {
+            code,
+            ip: 0,
+            stack: Vec::with_capacity(16),
+            locals: vec![Value::Undef; nloc],
+            cells: (0..ncells)
+                .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                .collect(),
+            blocks: vec![],
+            globals,
+            ns: None,
+            kind: FrameKind::Boundary,
+            handling: None,
+        });
+        let base = self.frames.len() - 1;
+        self.run(base)
+    }
+
+    /// Call a value from Rust and run it to completion (used by builtins that take callbacks).
+    pub fn call_sync(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Value> {
+        let base = self.frames.len();
+        match self.call(f.clone(), args, kwargs)? {
+            Called::Value(v) => Ok(v),
+            Called::Pushed => {
+                let top = self.frames.len() - 1;
+                // The frame we pushed must hand its value back to us, not to the frame below.
+                match &self.frames[top].kind {
+                    FrameKind::Normal => self.frames[top].kind = FrameKind::Boundary,
+                    FrameKind::Init(inst) => {
+                        let inst = inst.clone();
+                        self.frames[top].kind = FrameKind::Boundary;
+                        self.run(base)?;
+                        return Ok(inst);
+                    }
+                    _ => {}
+                }
+                self.run(base)
+            }
+        }
+    }
+
+    fn push_err_frame_line(&self) -> u32 {
+        self.frames
+            .last()
+            .map(|f| {
+                f.code
+                    .lines
+                    .get(f.ip.saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Run until the frame at index `base` returns.
+    fn run(&mut self, base: usize) -> PyResult<Value> {
+        loop {
+            match self.step_loop(base) {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                Err(exc) => {
+                    if let Some(v) = self.unwind(exc, base)? {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Propagate an exception: find a handler (Ok(None)) or leave `base` (Err).
+    fn unwind(&mut self, exc: Value, base: usize) -> PyResult<Option<Value>> {
+        let mut first = true;
+        loop {
+            let Some(f) = self.frames.last_mut() else {
+                return Err(exc);
+            };
+            if !first || !f.code.hidden {
+                if let Value::Instance(inst) = &exc {
+                    if !f.code.hidden {
+                        let line = f
+                            .code
+                            .lines
+                            .get(f.ip.saturating_sub(1))
+                            .copied()
+                            .unwrap_or(0);
+                        inst.exc.borrow_mut().tb.push((
+                            f.code.file.clone(),
+                            line,
+                            f.code.name.clone(),
+                        ));
+                    }
+                }
+            }
+            first = false;
+            let hazard = self.hazard.is_some();
+            let f = self.frames.last_mut().expect("frame present");
+            while let Some(b) = f.blocks.pop() {
+                f.stack.truncate(b.depth as usize);
+                match b.kind {
+                    BlockKind::Cleanup(prev) => f.handling = prev,
+                    BlockKind::Except if hazard => {}
+                    BlockKind::Except => {
+                        f.stack.push(exc);
+                        f.ip = b.handler as usize;
+                        return Ok(None);
+                    }
+                }
+            }
+            let idx = self.frames.len() - 1;
+            let frame = self.frames.pop().expect("frame present");
+            match &frame.kind {
+                FrameKind::CoroBase(c) | FrameKind::Awaited(c) => c.state.set(CoroState::Done),
+                _ => {}
+            }
+            if idx == base || matches!(frame.kind, FrameKind::Boundary) {
+                return Err(exc);
+            }
+        }
+    }
+
+    fn set_context(&self, exc: &Value) {
+        if let (Value::Instance(i), Some(f)) = (exc, self.frames.last()) {
+            if let Some(h) = &f.handling {
+                if h.identity() != exc.identity() {
+                    let mut e = i.exc.borrow_mut();
+                    if e.context.is_none() {
+                        e.context = Some(h.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Execute instructions; Ok(Some) when the base frame returns, Err on a raise.
+    fn step_loop(&mut self, base: usize) -> PyResult<Option<Value>> {
+        loop {
+            let fi = self.frames.len() - 1;
+            let f = &mut self.frames[fi];
+            let op = f.code.ops[f.ip];
+            f.ip += 1;
+            self.ops += 1;
+            match op {
+                Op::Const(i) => {
+                    let v = f.code.consts[i as usize].clone();
+                    f.stack.push(v);
+                }
+                Op::LoadFast(i) => {
+                    let v = &f.locals[i as usize];
+                    if let Value::Undef = v {
+                        let n = f.code.local_names[i as usize].clone();
+                        return self.err(
+                            "UnboundLocalError",
+                            format!("cannot access local variable '{n}' where it is not associated with a value"),
+                        );
+                    }
+                    let v = v.clone();
+                    f.stack.push(v);
+                }
+                Op::StoreFast(i) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    f.locals[i as usize] = v;
+                }
+                Op::DelFast(i) => f.locals[i as usize] = Value::Undef,
+                Op::LoadDeref(i) => {
+                    let v = f.cells[i as usize].borrow().clone();
+                    if let Value::Undef = v {
+                        let n = f.code.cell_names[i as usize].clone();
+                        return self.err(
+                            "NameError",
+                            format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"),
+                        );
+                    }
+                    f.stack.push(v);
+                }
+                Op::StoreDeref(i) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    *f.cells[i as usize].borrow_mut() = v;
+                }
+                Op::LoadCell(i) => {
+                    let c = f.cells[i as usize].clone();
+                    f.stack.push(Value::Cell(c));
+                }
+                Op::LoadGlobal(i) => {
+                    let code = &f.code;
+                    let name = &code.names[i as usize];
+                    let cache = &code.gcache[i as usize];
+                    let g = f.globals.borrow();
+                    let cached = g
+                        .get_index(cache.get() as usize)
+                        .filter(|(k, _)| Rc::ptr_eq(k, name) || ***k == **name)
+                        .map(|(_, v)| v.clone());
+                    let found = match cached {
+                        Some(v) => Some(v),
+                        None => g.get_full(&**name).map(|(idx, _, v)| {
+                            cache.set(idx as u32);
+                            v.clone()
+                        }),
+                    };
+                    drop(g);
+                    let v = match found {
+                        Some(v) if !matches!(v, Value::Undef) => v,
+                        _ => match self.builtins.get(name) {
+                            Some(v) => v.clone(),
+                            None => {
+                                let name = name.clone();
+                                return self
+                                    .err("NameError", format!("name '{name}' is not defined"));
+                            }
+                        },
+                    };
+                    self.frames[fi].stack.push(v);
+                }
+                Op::StoreGlobal(i) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let code = &f.code;
+                    let name = &code.names[i as usize];
+                    let cache = &code.gcache[i as usize];
+                    let mut g = f.globals.borrow_mut();
+                    match g.get_index_mut(cache.get() as usize) {
+                        Some((k, slot)) if Rc::ptr_eq(k, name) || **k == **name => *slot = v,
+                        _ => {
+                            let (idx, _) = g.insert_full(name.clone(), v);
+                            cache.set(idx as u32);
+                        }
+                    }
+                }
+                Op::DelGlobal(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    f.globals.borrow_mut().insert(name, Value::Undef);
+                }
+                Op::LoadName(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    let mut v = f.ns.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
+                    if v.is_none() {
+                        v = f
+                            .globals
+                            .borrow()
+                            .get(&name)
+                            .cloned()
+                            .filter(|v| !matches!(v, Value::Undef));
+                    }
+                    let v = match v.or_else(|| self.builtins.get(&name).cloned()) {
+                        Some(v) => v,
+                        None => {
+                            return self.err("NameError", format!("name '{name}' is not defined"))
+                        }
+                    };
+                    self.frames[fi].stack.push(v);
+                }
+                Op::StoreName(i) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let name = f.code.names[i as usize].clone();
+                    match &f.ns {
+                        Some(ns) => ns.borrow_mut().insert(name, v),
+                        None => f.globals.borrow_mut().insert(name, v),
+                    };
+                }
+                Op::LoadAttr(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    let o = f.stack.pop().unwrap_or_default();
+                    let v = self.get_attr(&o, &name)?;
+                    self.frames[fi].stack.push(v);
+                }
+                Op::StoreAttr(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    let o = f.stack.pop().unwrap_or_default();
+                    let v = f.stack.pop().unwrap_or_default();
+                    self.set_attr(&o, name, v)?;
+                }
+                Op::DelAttr(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    let o = f.stack.pop().unwrap_or_default();
+                    if let Value::Instance(inst) = &o {
+                        if inst.attrs.borrow_mut().shift_remove(&name).is_none() {
+                            return self.err(
+                                "AttributeError",
+                                format!("'{}' object has no attribute '{name}'", inst.class.name),
+                            );
+                        }
+                    }
+                }
+                Op::LoadSubscr => {
+                    let i = f.stack.pop().unwrap_or_default();
+                    let o = f.stack.pop().unwrap_or_default();
+                    if let (Value::List(l), Value::Int(k)) = (&o, &i) {
+                        let l = l.borrow();
+                        let n = l.len() as i64;
+                        let k = if *k < 0 { k + n } else { *k };
+                        if k >= 0 && k < n {
+                            let v = l[k as usize].clone();
+                            drop(l);
+                            self.frames[fi].stack.push(v);
+                            continue;
+                        }
+                    }
+                    let v = super::builtins::getitem(self, &o, &i)?;
+                    self.frames[fi].stack.push(v);
+                }
+                Op::StoreSubscr => {
+                    let i = f.stack.pop().unwrap_or_default();
+                    let o = f.stack.pop().unwrap_or_default();
+                    let v = f.stack.pop().unwrap_or_default();
+                    super::builtins::setitem(self, &o, i, v)?;
+                }
+                Op::DelSubscr => {
+                    let i = f.stack.pop().unwrap_or_default();
+                    let o = f.stack.pop().unwrap_or_default();
+                    super::builtins::delitem(self, &o, &i)?;
+                }
+                Op::Pop => {
+                    f.stack.pop();
+                }
+                Op::Dup => {
+                    let v = f.stack.last().cloned().unwrap_or_default();
+                    f.stack.push(v);
+                }
+                Op::Dup2 => {
+                    let n = f.stack.len();
+                    let a = f.stack[n - 2].clone();
+                    let b = f.stack[n - 1].clone();
+                    f.stack.push(a);
+                    f.stack.push(b);
+                }
+                Op::Rot2 => {
+                    let n = f.stack.len();
+                    f.stack.swap(n - 1, n - 2);
+                }
+                Op::Rot3 => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let n = f.stack.len();
+                    f.stack.insert(n - 2, v);
+                }
+                Op::Bin(bop) | Op::InplaceBin(bop) => {
+                    let b = f.stack.pop().unwrap_or_default();
+                    let a = f.stack.pop().unwrap_or_default();
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let r = match bop {
+                            BinOp::Add => x.checked_add(*y),
+                            BinOp::Sub => x.checked_sub(*y),
+                            BinOp::Mul => x.checked_mul(*y),
+                            BinOp::Mod if *y > 0 && *x >= 0 => Some(x % y),
+                            BinOp::FloorDiv if *y > 0 && *x >= 0 => Some(x / y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            f.stack.push(Value::Int(r));
+                            continue;
+                        }
+                    }
+                    let inplace = matches!(op, Op::InplaceBin(_));
+                    let v = self.binop(bop, a, b, inplace)?;
+                    self.frames[fi].stack.push(v);
+                }
+                Op::Unary(u) => {
+                    let a = f.stack.pop().unwrap_or_default();
+                    let v = self.unary(u, a)?;
+                    self.frames[fi].stack.push(v);
+                }
+                Op::Cmp(c) => {
+                    let b = f.stack.pop().unwrap_or_default();
+                    let a = f.stack.pop().unwrap_or_default();
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let r = match c {
+                            CmpOp::Lt => Some(x < y),
+                            CmpOp::Le => Some(x <= y),
+                            CmpOp::Gt => Some(x > y),
+                            CmpOp::Ge => Some(x >= y),
+                            CmpOp::Eq => Some(x == y),
+                            CmpOp::Ne => Some(x != y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            f.stack.push(Value::Bool(r));
+                            continue;
+                        }
+                    }
+                    let v = self.compare(c, &a, &b)?;
+                    self.frames[fi].stack.push(v);
+                }
+                Op::Jump(t) => {
+                    if (t as usize) < f.ip && self.ops > self.op_budget {
+                        return self.budget_exceeded();
+                    }
+                    f.ip = t as usize;
+                }
+                Op::JumpIfFalse(t) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let b = match v {
+                        Value::Bool(b) => b,
+                        other => self.truthy(&other)?,
+                    };
+                    if !b {
+                        self.frames[fi].ip = t as usize;
+                    }
+                }
+                Op::JumpIfTrue(t) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let b = match v {
+                        Value::Bool(b) => b,
+                        other => self.truthy(&other)?,
+                    };
+                    if b {
+                        self.frames[fi].ip = t as usize;
+                    }
+                }
+                Op::JumpIfFalseOrPop(t) | Op::JumpIfTrueOrPop(t) => {
+                    let v = f.stack.last().cloned().unwrap_or_default();
+                    let b = self.truthy(&v)?;
+                    let f = &mut self.frames[fi];
+                    if b == matches!(op, Op::JumpIfTrueOrPop(_)) {
+                        f.ip = t as usize;
+                    } else {
+                        f.stack.pop();
+                    }
+                }
+                Op::BuildList(n) => {
+                    let at = f.stack.len() - n as usize;
+                    let v: Vec<Value> = f.stack.drain(at..).collect();
+                    f.stack.push(Value::list(v));
+                }
+                Op::BuildTuple(n) => {
+                    let at = f.stack.len() - n as usize;
+                    let v: Vec<Value> = f.stack.drain(at..).collect();
+                    f.stack.push(Value::tuple(v));
+                }
+                Op::BuildSet(n) => {
+                    let at = f.stack.len() - n as usize;
+                    let v: Vec<Value> = f.stack.drain(at..).collect();
+                    let mut d = Dict::default();
+                    for x in v {
+                        self.check_hashable(&x)?;
+                        d.insert(Key(x), Value::None);
+                    }
+                    self.frames[fi]
+                        .stack
+                        .push(Value::Set(Rc::new(RefCell::new(d))));
+                }
+                Op::BuildDict(n) => {
+                    let at = f.stack.len() - 2 * n as usize;
+                    let v: Vec<Value> = f.stack.drain(at..).collect();
+                    let mut d = Dict::default();
+                    let mut it = v.into_iter();
+                    while let (Some(k), Some(x)) = (it.next(), it.next()) {
+                        self.check_hashable(&k)?;
+                        d.insert(Key(k), x);
+                    }
+                    self.frames[fi]
+                        .stack
+                        .push(Value::Dict(Rc::new(RefCell::new(d))));
+                }
+                Op::BuildSlice => {
+                    let c = f.stack.pop().unwrap_or_default();
+                    let b = f.stack.pop().unwrap_or_default();
+                    let a = f.stack.pop().unwrap_or_default();
+                    f.stack.push(Value::Slice(Rc::new([a, b, c])));
+                }
+                Op::ListAppend(d) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let n = f.stack.len();
+                    if let Value::List(l) = &f.stack[n - d as usize] {
+                        l.borrow_mut().push(v);
+                    }
+                }
+                Op::SetAdd(d) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let n = f.stack.len();
+                    let s = f.stack[n - d as usize].clone();
+                    self.check_hashable(&v)?;
+                    if let Value::Set(s) = s {
+                        s.borrow_mut().insert(Key(v), Value::None);
+                    }
+                }
+                Op::MapAdd(d) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let k = f.stack.pop().unwrap_or_default();
+                    let n = f.stack.len();
+                    let m = f.stack[n + 1 - d as usize].clone();
+                    self.check_hashable(&k)?;
+                    if let Value::Dict(m) = m {
+                        m.borrow_mut().insert(Key(k), v);
+                    }
+                }
+                Op::ListExtend => {
+                    let it = f.stack.pop().unwrap_or_default();
+                    let items = self.collect(&it)?;
+                    if let Some(Value::List(l)) = self.frames[fi].stack.last() {
+                        l.borrow_mut().extend(items);
+                    }
+                }
+                Op::ListToTuple => {
+                    if let Some(Value::List(l)) = f.stack.pop() {
+                        let v = l.borrow().clone();
+                        f.stack.push(Value::tuple(v));
+                    }
+                }
+                Op::UnpackSeq(n) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let items = self.collect(&v)?;
+                    if items.len() != n as usize {
+                        return if items.len() > n as usize {
+                            self.err(
+                                "ValueError",
+                                format!("too many values to unpack (expected {n})"),
+                            )
+                        } else {
+                            self.err(
+                                "ValueError",
+                                format!(
+                                    "not enough values to unpack (expected {n}, got {})",
+                                    items.len()
+                                ),
+                            )
+                        };
+                    }
+                    self.frames[fi].stack.extend(items.into_iter().rev());
+                }
+                Op::UnpackEx(before, after) => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let mut items = self.collect(&v)?;
+                    let (b, a) = (before as usize, after as usize);
+                    if items.len() < b + a {
+                        return self.err(
+                            "ValueError",
+                            format!(
+                                "not enough values to unpack (expected at least {}, got {})",
+                                b + a,
+                                items.len()
+                            ),
+                        );
+                    }
+                    let tail = items.split_off(items.len() - a);
+                    let mid = items.split_off(b);
+                    let st = &mut self.frames[fi].stack;
+                    st.extend(tail.into_iter().rev());
+                    st.push(Value::list(mid));
+                    st.extend(items.into_iter().rev());
+                }
+                Op::GetIter => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    let it = self.iter(v)?;
+                    self.frames[fi].stack.push(it);
+                }
+                Op::ForIter(t) => {
+                    let next = match f.stack.last() {
+                        Some(Value::Iter(it)) => {
+                            let mut it = it.borrow_mut();
+                            match &mut *it {
+                                IterState::Range(cur, stop, step) => {
+                                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                                        let v = *cur;
+                                        *cur += *step;
+                                        Some(Value::Int(v))
+                                    } else {
+                                        None
+                                    }
+                                }
+                                IterState::Seq(s, i) => {
+                                    let v = super::builtins::seq_item(s, *i);
+                                    *i += 1;
+                                    v
+                                }
+                                IterState::Vals(v) => v.next(),
+                            }
+                        }
+                        _ => None,
+                    };
+                    match next {
+                        Some(v) => f.stack.push(v),
+                        None => {
+                            f.stack.pop();
+                            f.ip = t as usize;
+                        }
+                    }
+                }
+                Op::Call(n) => {
+                    let at = f.stack.len() - n as usize;
+                    let args: Vec<Value> = f.stack.drain(at..).collect();
+                    let func = f.stack.pop().unwrap_or_default();
+                    self.do_call(fi, func, args, vec![])?;
+                }
+                Op::CallKw(n, k) => {
+                    let names = match &f.code.consts[k as usize] {
+                        Value::Tuple(t) => t.clone(),
+                        _ => Rc::from(vec![]),
+                    };
+                    let nk = names.len();
+                    let at = f.stack.len() - nk;
+                    let kwv: Vec<Value> = f.stack.drain(at..).collect();
+                    let at = f.stack.len() - n as usize;
+                    let args: Vec<Value> = f.stack.drain(at..).collect();
+                    let func = f.stack.pop().unwrap_or_default();
+                    let kwargs = names.iter().zip(kwv).map(|(n, v)| (str_of(n), v)).collect();
+                    self.do_call(fi, func, args, kwargs)?;
+                }
+                Op::CallEx(k) => {
+                    let mut kwargs = vec![];
+                    if k != u32::MAX {
+                        let names = match &f.code.consts[k as usize] {
+                            Value::Tuple(t) => t.clone(),
+                            _ => Rc::from(vec![]),
+                        };
+                        let at = f.stack.len() - names.len();
+                        let kwv: Vec<Value> = f.stack.drain(at..).collect();
+                        kwargs = names.iter().zip(kwv).map(|(n, v)| (str_of(n), v)).collect();
+                    }
+                    let args = match f.stack.pop() {
+                        Some(Value::List(l)) => l.borrow().clone(),
+                        _ => vec![],
+                    };
+                    let func = f.stack.pop().unwrap_or_default();
+                    self.do_call(fi, func, args, kwargs)?;
+                }
+                Op::CallMethod(name, n) => {
+                    let name = f.code.names[name as usize].clone();
+                    let at = f.stack.len() - n as usize;
+                    let args: Vec<Value> = f.stack.drain(at..).collect();
+                    let obj = f.stack.pop().unwrap_or_default();
+                    self.call_method(fi, obj, &name, args)?;
+                }
+                Op::MakeFunction(ci, flags) => {
+                    let code = f.code.codes[ci as usize].clone();
+                    let closure = if flags & 4 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
+                    let kwd = if flags & 2 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
+                    let defaults = if flags & 1 != 0 {
+                        tuple_items(f.stack.pop())
+                    } else {
+                        vec![]
+                    };
+                    let closure = closure
+                        .into_iter()
+                        .map(|c| match c {
+                            Value::Cell(c) => c,
+                            _ => Rc::new(RefCell::new(Value::Undef)),
+                        })
+                        .collect();
+                    let kwdefaults = code
+                        .kwonly
+                        .iter()
+                        .cloned()
+                        .zip(kwd)
+                        .filter(|(_, v)| !matches!(v, Value::Undef))
+                        .collect();
+                    let func = Function {
+                        code,
+                        defaults,
+                        kwdefaults,
+                        closure,
+                        globals: f.globals.clone(),
+                        owner: RefCell::new(None),
+                    };
+                    f.stack.push(Value::Func(Rc::new(func)));
+                }
+                Op::BuildClass(ci, has_base) => {
+                    let code = f.code.codes[ci as usize].clone();
+                    let base = if has_base {
+                        match f.stack.pop() {
+                            Some(Value::Class(c)) => Some(c),
+                            Some(Value::Builtin(Builtin("object"))) => None,
+                            Some(other) => {
+                                let tn = self.type_name(&other);
+                                return self.err(
+                                    "TypeError",
+                                    format!("subclassing '{tn}' is not supported in scenarios; supported bases: user classes and exception classes"),
+                                );
+                            }
+                            None => None,
+                        }
+                    } else {
+                        None
+                    };
+                    let globals = f.globals.clone();
+                    let closure: Vec<Rc<RefCell<Value>>> = code.cell_names[code.ncellvars..]
+                        .iter()
+                        .map(|n| match f.code.cell_names.iter().position(|m| m == n) {
+                            Some(i) => f.cells[i].clone(),
+                            None => Rc::new(RefCell::new(Value::Undef)),
+                        })
+                        .collect();
+                    let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars)
+                        .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                        .collect();
+                    cells.extend(closure);
+                    let name = code.name.clone();
+                    self.push_frame(Frame {
+                        code,
+                        ip: 0,
+                        stack: vec![],
+                        locals: vec![],
+                        cells,
+                        blocks: vec![],
+                        globals,
+                        ns: Some(Rc::new(RefCell::new(Attrs::default()))),
+                        kind: FrameKind::ClassBody(name, base),
+                        handling: None,
+                    })?;
+                }
+                Op::Return => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    if let Some(v) = self.do_return(v, base)? {
+                        return Ok(Some(v));
+                    }
+                }
+                Op::Await => {
+                    let v = f.stack.pop().unwrap_or_default();
+                    self.await_value(v)?;
+                }
+                Op::SetupExcept(h) | Op::SetupFinally(h) => {
+                    let depth = f.stack.len() as u32;
+                    f.blocks.push(Block {
+                        handler: h,
+                        depth,
+                        kind: BlockKind::Except,
+                    });
+                }
+                Op::PopBlock => {
+                    f.blocks.pop();
+                }
+                Op::PushExcInfo => {
+                    let exc = f.stack.last().cloned();
+                    let prev = std::mem::replace(&mut f.handling, exc);
+                    let depth = f.stack.len() as u32 - 1;
+                    f.blocks.push(Block {
+                        handler: 0,
+                        depth,
+                        kind: BlockKind::Cleanup(prev),
+                    });
+                }
+                Op::PopExcInfo => {
+                    if let Some(Block {
+                        kind: BlockKind::Cleanup(prev),
+                        ..
+                    }) = f.blocks.pop()
+                    {
+                        f.handling = prev;
+                    }
+                }
+                Op::Raise(kind) => {
+                    return Err(match kind {
+                        0 => match f.handling.clone() {
+                            Some(e) => e,
+                            None => self.exc("RuntimeError", "No active exception to reraise"),
+                        },
+                        1 => {
+                            let e = f.stack.pop().unwrap_or_default();
+                            let e = self.make_exc(e)?;
+                            self.set_context(&e);
+                            e
+                        }
+                        _ => {
+                            let cause = f.stack.pop().unwrap_or_default();
+                            let e = f.stack.pop().unwrap_or_default();
+                            let e = self.make_exc(e)?;
+                            let cause = if matches!(cause, Value::None) {
+                                None
+                            } else {
+                                Some(self.make_exc(cause)?)
+                            };
+                            self.set_context(&e);
+                            if let Value::Instance(i) = &e {
+                                let mut x = i.exc.borrow_mut();
+                                x.cause = cause;
+                                x.suppress_context = true;
+                            }
+                            e
+                        }
+                    });
+                }
+                Op::Reraise => {
+                    let e = f.stack.pop().unwrap_or_default();
+                    return Err(e);
+                }
+                Op::ExcMatch => {
+                    let t = f.stack.pop().unwrap_or_default();
+                    let e = f.stack.last().cloned().unwrap_or_default();
+                    let m = self.exc_matches(&e, &t)?;
+                    self.frames[fi].stack.push(Value::Bool(m));
+                }
+                Op::FormatValue(conv, has_spec) => {
+                    let spec = if has_spec { f.stack.pop() } else { None };
+                    let v = f.stack.pop().unwrap_or_default();
+                    let s = self.format_value(v, conv, spec)?;
+                    self.frames[fi].stack.push(s);
+                }
+                Op::BuildString(n) => {
+                    let at = f.stack.len() - n as usize;
+                    let mut s = String::new();
+                    for v in f.stack.drain(at..) {
+                        if let Value::Str(x) = v {
+                            s.push_str(&x);
+                        }
+                    }
+                    f.stack.push(Value::str(&s));
+                }
+                Op::ImportModule(i) => {
+                    let name = f.code.names[i as usize].clone();
+                    let m = self.import(&name)?;
+                    self.frames[fi].stack.push(m);
+                }
+                Op::AssertFail(has_msg) => {
+                    let args = if has_msg {
+                        vec![f.stack.pop().unwrap_or_default()]
+                    } else {
+                        vec![]
+                    };
+                    return Err(new_instance_with_args(self.class("AssertionError"), args));
+                }
+            }
+        }
+    }
+
+    fn budget_exceeded<T>(&mut self) -> PyResult<T> {
+        self.hazard = Some(format!(
+            "step budget exceeded: more than {} operations without reaching an await (runaway loop?)",
+            self.op_budget
+        ));
+        self.err("SystemExit", "step budget exceeded")
+    }
+
+    /// A blocking call (`time.sleep`): the whole loop stands still while the
+    /// virtual clock moves; a long one is a hazard naming the Python line.
+    pub fn block(&mut self, ns: u64) {
+        let at = format!("{}:{}", self.path, self.current_line());
+        crate::sim::block_at(
+            std::time::Duration::from_nanos(ns),
+            "time.sleep, a blocking call (use `await asyncio.sleep`),",
+            at,
+        );
+    }
+
+    /// Reset the per-step operation budget (called by the loop at every task step).
+    pub fn step_begin(&mut self) {
+        self.ops = 0;
+    }
+
+    fn push_frame(&mut self, f: Frame) -> PyResult<()> {
+        if self.frames.len() >= RECURSION_LIMIT + 20 {
+            return self.err("RecursionError", "maximum recursion depth exceeded");
+        }
+        self.frames.push(f);
+        Ok(())
+    }
+
+    fn do_return(&mut self, v: Value, base: usize) -> PyResult<Option<Value>> {
+        let idx = self.frames.len() - 1;
+        let frame = self.frames.pop().expect("frame");
+        let v = match frame.kind {
+            FrameKind::Normal => v,
+            FrameKind::Boundary => return Ok(Some(v)),
+            FrameKind::Init(inst) => {
+                if !matches!(v, Value::None) {
+                    return self.err(
+                        "TypeError",
+                        format!(
+                            "__init__() should return None, not '{}'",
+                            self.type_name(&v)
+                        ),
+                    );
+                }
+                inst
+            }
+            FrameKind::Awaited(c) => {
+                c.state.set(CoroState::Done);
+                v
+            }
+            FrameKind::CoroBase(c) => {
+                c.state.set(CoroState::Done);
+                let e = new_instance_with_args(self.class("StopIteration"), vec![v.clone()]);
+                if let Value::Instance(i) = &e {
+                    i.attrs.borrow_mut().insert(Rc::from("value"), v);
+                }
+                return Err(e);
+            }
+            FrameKind::ClassBody(name, base_cls) => {
+                let ns = frame.ns.map(|n| n.borrow().clone()).unwrap_or_default();
+                let cls = Rc::new(Class {
+                    name,
+                    base: base_cls,
+                    attrs: RefCell::new(ns),
+                    builtin: false,
+                });
+                for v in cls.attrs.borrow().values() {
+                    if let Value::Func(f) = v {
+                        *f.owner.borrow_mut() = Some(cls.clone());
+                    }
+                }
+                if let Some(c) = frame.cells.first() {
+                    *c.borrow_mut() = Value::Class(cls.clone());
+                }
+                Value::Class(cls)
+            }
+        };
+        if idx == base {
+            return Ok(Some(v));
+        }
+        if let Some(f) = self.frames.last_mut() {
+            f.stack.push(v);
+        }
+        Ok(None)
+    }
+
+    fn await_value(&mut self, v: Value) -> PyResult<()> {
+        match v {
+            Value::Coro(c) => {
+                match c.state.get() {
+                    CoroState::Created => {}
+                    CoroState::Done => {
+                        return self.err("RuntimeError", "cannot reuse already awaited coroutine")
+                    }
+                    _ => return self.err("RuntimeError", "coroutine is being awaited already"),
+                }
+                let mut frames = std::mem::take(&mut *c.frames.borrow_mut());
+                if let Some(f) = frames.first_mut() {
+                    f.kind = FrameKind::Awaited(c.clone());
+                }
+                c.state.set(CoroState::Running);
+                for f in frames {
+                    self.push_frame(f)?;
+                }
+                Ok(())
+            }
+            Value::YieldReq(y) => {
+                let Some(b) = self
+                    .frames
+                    .iter()
+                    .rposition(|f| matches!(f.kind, FrameKind::CoroBase(_)))
+                else {
+                    return self.err(
+                        "RuntimeError",
+                        "await outside of a task: use asyncio.run(main())",
+                    );
+                };
+                let saved: Vec<Frame> = self.frames.drain(b..).collect();
+                let FrameKind::CoroBase(c) = &saved[0].kind else {
+                    return self.err("RuntimeError", "corrupt coroutine");
+                };
+                let c = c.clone();
+                c.state.set(CoroState::Suspended);
+                *c.frames.borrow_mut() = saved;
+                if let Some(f) = self.frames.last_mut() {
+                    f.stack.push((*y).clone());
+                }
+                Ok(())
+            }
+            Value::Instance(_) => {
+                let aw = self.get_attr(&v, "__await__")?;
+                let c = self.call_sync(&aw, vec![], vec![])?;
+                self.await_value(c)
+            }
+            other => {
+                let tn = self.type_name(&other);
+                self.err(
+                    "TypeError",
+                    format!("object {tn} can't be used in 'await' expression"),
+                )
+            }
+        }
+    }
+
+    /// `coro.send(v)` / `coro.throw(e)`: resume a coroutine on top of the current frame.
+    pub fn resume_coro(&mut self, c: &Rc<Coro>, send: Value, throw: Option<Value>) -> PyResult<()> {
+        match c.state.get() {
+            CoroState::Done => {
+                return match throw {
+                    Some(e) => Err(self.make_exc(e)?),
+                    None => self.err("RuntimeError", "cannot reuse already awaited coroutine"),
+                }
+            }
+            CoroState::Running => return self.err("ValueError", "coroutine already executing"),
+            CoroState::Created if throw.is_none() && !matches!(send, Value::None) => {
+                return self.err(
+                    "TypeError",
+                    "can't send non-None value to a just-started coroutine",
+                )
+            }
+            _ => {}
+        }
+        let created = c.state.get() == CoroState::Created;
+        let mut frames = std::mem::take(&mut *c.frames.borrow_mut());
+        if let Some(f) = frames.first_mut() {
+            f.kind = FrameKind::CoroBase(c.clone());
+        }
+        c.state.set(CoroState::Running);
+        let n = frames.len();
+        for (i, mut f) in frames.into_iter().enumerate() {
+            if i + 1 == n && !created && throw.is_none() {
+                f.stack.push(send.clone());
+            }
+            self.push_frame(f)?;
+        }
+        match throw {
+            Some(e) => Err(self.make_exc(e)?),
+            None => Ok(()),
+        }
+    }
+
+    fn do_call(
+        &mut self,
+        fi: usize,
+        func: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<()> {
+        if self.ops > self.op_budget {
+            return self.budget_exceeded();
+        }
+        if let Value::Builtin(Builtin("mod:sim._suspend")) = func {
+            // Suspends everything up to the driving coroutine (the module, at asyncio.run).
+            return self.await_value(Value::YieldReq(Rc::new(
+                args.into_iter().next().unwrap_or_default(),
+            )));
+        }
+        match self.call(func, args, kwargs)? {
+            Called::Value(v) => self.frames[fi].stack.push(v),
+            Called::Pushed => {}
+        }
+        Ok(())
+    }
+
+    /// Wrap module code as a coroutine, so that `asyncio.run` can suspend it while the loop runs.
+    pub fn module_coro(&mut self, code: Rc<Code>, globals: Rc<RefCell<Attrs>>) -> Rc<Coro> {
+        let nloc = code.local_names.len();
+        let ncells = code.cell_names.len();
+        let frame = Frame {
+            code,
+            ip: 0,
+            stack: Vec::with_capacity(16),
+            locals: vec![Value::Undef; nloc],
+            cells: (0..ncells)
+                .map(|_| Rc::new(RefCell::new(Value::Undef)))
+                .collect(),
+            blocks: vec![],
+            globals,
+            ns: None,
+            kind: FrameKind::Normal,
+            handling: None,
+        };
+        Rc::new(Coro {
+            name: Rc::from("<module>"),
+            state: std::cell::Cell::new(CoroState::Created),
+            frames: RefCell::new(vec![frame]),
+        })
+    }
+
+    /// Resume a coroutine from Rust until it yields, returns or raises.
+    pub fn drive(&mut self, c: &Rc<Coro>, send: Value, throw: Option<Value>) -> Drive {
+        let sentinel = Rc::new(Code {
+            name: Rc::from("<driver>"),
+            ops: vec![Op::Return],
+            lines: vec![0],
+            hidden: true,
+            ..Code::default()
+        });
+        let globals = Rc::new(RefCell::new(Attrs::default()));
+        self.frames.push(Frame {
+            code: sentinel,
+            ip: 0,
+            stack: vec![],
+            locals: vec![],
+            cells: vec![],
+            blocks: vec![],
+            globals,
+            ns: None,
+            kind: FrameKind::Boundary,
+            handling: None,
+        });
+        let base = self.frames.len() - 1;
+        let started = match self.resume_coro(c, send, throw) {
+            Ok(()) => self.run(base),
+            Err(exc) => match self.unwind(exc, base) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => self.run(base),
+                Err(e) => Err(e),
+            },
+        };
+        self.frames.truncate(base);
+        match started {
+            Ok(v) => Drive::Yielded(v),
+            Err(e)
+                if self.hazard.is_none()
+                    && self.is_exc(&e, "StopIteration")
+                    && c.state.get() == CoroState::Done =>
+            {
+                Drive::Returned
+            }
+            Err(e) => Drive::Raised(e),
+        }
+    }
+
+    fn call_method(&mut self, fi: usize, obj: Value, name: &str, args: Vec<Value>) -> PyResult<()> {
+        match &obj {
+            Value::Instance(inst) => {
+                let own = inst.attrs.borrow().get(name).cloned();
+                let f = match own {
+                    Some(f) => f,
+                    None => match inst.class.lookup(name) {
+                        Some(Value::Func(func)) => {
+                            let mut a = Vec::with_capacity(args.len() + 1);
+                            a.push(obj.clone());
+                            a.extend(args);
+                            return self.do_call(fi, Value::Func(func), a, vec![]);
+                        }
+                        Some(other) => other,
+                        None => self.get_attr(&obj, name)?,
+                    },
+                };
+                self.do_call(fi, f, args, vec![])
+            }
+            Value::Class(_) | Value::Module(_) => {
+                let f = self.get_attr(&obj, name)?;
+                self.do_call(fi, f, args, vec![])
+            }
+            Value::Coro(c) => {
+                let c = c.clone();
+                match name {
+                    "send" => {
+                        self.resume_coro(&c, args.into_iter().next().unwrap_or_default(), None)
+                    }
+                    "throw" => self.resume_coro(
+                        &c,
+                        Value::None,
+                        Some(args.into_iter().next().unwrap_or_default()),
+                    ),
+                    "close" => {
+                        if c.state.get() != CoroState::Running {
+                            c.state.set(CoroState::Done);
+                            c.frames.borrow_mut().clear();
+                        }
+                        self.frames[fi].stack.push(Value::None);
+                        Ok(())
+                    }
+                    _ => self.err(
+                        "AttributeError",
+                        format!("'coroutine' object has no attribute '{name}'"),
+                    ),
+                }
+            }
+            _ => {
+                let v = super::builtins::call_method(self, &obj, name, args)?;
+                self.frames[fi].stack.push(v);
+                Ok(())
+            }
+        }
+    }
+
+    /// Start a call: builtins finish at once, Python functions push a frame.
+    pub fn call(
+        &mut self,
+        func: Value,
+        mut args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Called> {
+        match func {
+            Value::Func(f) => {
+                let frame = self.make_frame(&f, args, kwargs)?;
+                if f.code.is_async {
+                    let c = Coro {
+                        name: f.code.name.clone(),
+                        state: std::cell::Cell::new(CoroState::Created),
+                        frames: RefCell::new(vec![frame]),
+                    };
+                    return Ok(Called::Value(Value::Coro(Rc::new(c))));
+                }
+                self.push_frame(frame)?;
+                Ok(Called::Pushed)
+            }
+            Value::Method(m) => {
+                args.insert(0, m.0.clone());
+                self.call(m.1.clone(), args, kwargs)
+            }
+            Value::Class(cls) => {
+                if cls.builtin && cls.lookup("__init__").is_none() {
+                    let inst = new_instance_with_args(cls.clone(), args);
+                    return Ok(Called::Value(inst));
+                }
+                let inst = Value::Instance(Rc::new(Instance {
+                    class: cls.clone(),
+                    attrs: RefCell::new(Attrs::default()),
+                    exc: RefCell::new(ExcInfo::default()),
+                }));
+                if self.is_exc(&inst, "BaseException") {
+                    if let Value::Instance(i) = &inst {
+                        i.attrs
+                            .borrow_mut()
+                            .insert(Rc::from("args"), Value::tuple(args.clone()));
+                    }
+                }
+                match cls.lookup("__init__") {
+                    Some(Value::Func(init)) => {
+                        args.insert(0, inst.clone());
+                        let mut frame = self.make_frame(&init, args, kwargs)?;
+                        frame.kind = FrameKind::Init(inst);
+                        self.push_frame(frame)?;
+                        Ok(Called::Pushed)
+                    }
+                    Some(other) => {
+                        args.insert(0, inst.clone());
+                        self.call_sync(&other, args, kwargs)?;
+                        Ok(Called::Value(inst))
+                    }
+                    None => {
+                        if !args.is_empty() && !self.is_exc(&inst, "BaseException") {
+                            return self
+                                .err("TypeError", format!("{}() takes no arguments", cls.name));
+                        }
+                        Ok(Called::Value(inst))
+                    }
+                }
+            }
+            Value::Builtin(b) => {
+                super::builtins::call_builtin(self, b.0, args, kwargs).map(Called::Value)
+            }
+            Value::BuiltinMethod(m) => {
+                if let Value::Coro(_) = &m.0 {
+                    let fi = self.frames.len() - 1;
+                    let before = self.frames.len();
+                    self.call_method(fi, m.0.clone(), &m.1, args)?;
+                    if self.frames.len() == before {
+                        let v = self.frames[fi].stack.pop().unwrap_or_default();
+                        return Ok(Called::Value(v));
+                    }
+                    return Ok(Called::Pushed);
+                }
+                if let (Value::List(l), "sort") = (&m.0, &*m.1) {
+                    let l = l.clone();
+                    return super::builtins::list_sort(self, &l, &kwargs).map(Called::Value);
+                }
+                if !kwargs.is_empty() {
+                    return self.err("TypeError", format!("{}() takes no keyword arguments", m.1));
+                }
+                super::builtins::call_method(self, &m.0, &m.1, args).map(Called::Value)
+            }
+            other => {
+                let tn = self.type_name(&other);
+                self.err("TypeError", format!("'{tn}' object is not callable"))
+            }
+        }
+    }
+
+    fn make_frame(
+        &mut self,
+        f: &Rc<Function>,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> PyResult<Frame> {
+        let code = &f.code;
+        let nloc = code.local_names.len();
+        let mut locals = vec![Value::Undef; nloc];
+        let np = code.nparams;
+        let nargs = args.len();
+        let mut extra = vec![];
+        for (i, a) in args.into_iter().enumerate() {
+            if i < np {
+                locals[i] = a;
+            } else {
+                extra.push(a);
+            }
+        }
+        if !extra.is_empty() && !code.varargs {
+            return self.err(
+                "TypeError",
+                format!(
+                    "{}() takes {} positional argument{} but {} {} given",
+                    code.name,
+                    np,
+                    if np == 1 { "" } else { "s" },
+                    nargs,
+                    if nargs == 1 { "was" } else { "were" }
+                ),
+            );
+        }
+        let mut kw_extra = Dict::default();
+        for (k, v) in kwargs {
+            match code.param_index(&k) {
+                Some(i) => {
+                    if !matches!(locals[i], Value::Undef) {
+                        return self.err(
+                            "TypeError",
+                            format!("{}() got multiple values for argument '{k}'", code.name),
+                        );
+                    }
+                    locals[i] = v;
+                }
+                None if code.varkw => {
+                    kw_extra.insert(Key(Value::Str(k)), v);
+                }
+                None => {
+                    return self.err(
+                        "TypeError",
+                        format!("{}() got an unexpected keyword argument '{k}'", code.name),
+                    );
+                }
+            }
+        }
+        let nd = f.defaults.len();
+        let mut missing = vec![];
+        for (i, slot) in locals.iter_mut().enumerate().take(np) {
+            if matches!(slot, Value::Undef) {
+                if i + nd >= np {
+                    *slot = f.defaults[i + nd - np].clone();
+                } else {
+                    missing.push(code.local_names[i].clone());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
+            let list = match names.len() {
+                1 => names[0].clone(),
+                2 => format!("{} and {}", names[0], names[1]),
+                _ => format!(
+                    "{}, and {}",
+                    names[..names.len() - 1].join(", "),
+                    names[names.len() - 1]
+                ),
+            };
+            return self.err(
+                "TypeError",
+                format!(
+                    "{}() missing {} required positional argument{}: {}",
+                    code.name,
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    list
+                ),
+            );
+        }
+        let mut idx = np;
+        if code.varargs {
+            locals[idx] = Value::tuple(extra);
+            idx += 1;
+        }
+        for k in &code.kwonly {
+            if matches!(locals[idx], Value::Undef) {
+                match f.kwdefaults.iter().find(|(n, _)| n == k) {
+                    Some((_, v)) => locals[idx] = v.clone(),
+                    None => {
+                        return self.err(
+                            "TypeError",
+                            format!(
+                                "{}() missing 1 required keyword-only argument: '{k}'",
+                                code.name
+                            ),
+                        )
+                    }
+                }
+            }
+            idx += 1;
+        }
+        if code.varkw {
+            locals[idx] = Value::Dict(Rc::new(RefCell::new(kw_extra)));
+        }
+        let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars)
+            .map(|_| Rc::new(RefCell::new(Value::Undef)))
+            .collect();
+        for &(li, ci) in &code.param_cells {
+            *cells[ci].borrow_mut() = std::mem::take(&mut locals[li]);
+        }
+        cells.extend(f.closure.iter().cloned());
+        Ok(Frame {
+            code: code.clone(),
+            ip: 0,
+            stack: Vec::with_capacity(8),
+            locals,
+            cells,
+            blocks: vec![],
+            globals: f.globals.clone(),
+            ns: None,
+            kind: FrameKind::Normal,
+            handling: None,
+        })
+    }
+
+    // ---------- object protocol ----------
+
+    /// CPython's type name of a value.
+    pub fn type_name(&self, v: &Value) -> String {
+        match v {
+            Value::None => "NoneType".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) | Value::Big(_) => "int".into(),
+            Value::Float(_) => "float".into(),
+            Value::Str(_) => "str".into(),
+            Value::List(_) => "list".into(),
+            Value::Tuple(_) => "tuple".into(),
+            Value::Dict(_) => "dict".into(),
+            Value::Set(_) => "set".into(),
+            Value::Range(_) => "range".into(),
+            Value::Slice(_) => "slice".into(),
+            Value::Func(_) => "function".into(),
+            Value::Builtin(_) => "builtin_function_or_method".into(),
+            Value::BuiltinMethod(_) => "builtin_function_or_method".into(),
+            Value::Method(_) => "method".into(),
+            Value::Class(_) => "type".into(),
+            Value::Instance(i) => i.class.name.to_string(),
+            Value::Module(_) => "module".into(),
+            Value::Iter(_) => "iterator".into(),
+            Value::Coro(_) => "coroutine".into(),
+            Value::YieldReq(_) => "_yield".into(),
+            Value::Cell(_) => "cell".into(),
+            Value::Undef => "undefined".into(),
+            Value::Native(_) => "native".into(),
+        }
+    }
+
+    /// Attribute read.
+    pub fn get_attr(&mut self, o: &Value, name: &str) -> PyResult<Value> {
+        match o {
+            Value::Instance(inst) => {
+                if let Some(v) = inst.attrs.borrow().get(name) {
+                    return Ok(v.clone());
+                }
+                match inst.class.lookup(name) {
+                    Some(Value::Func(f)) => Ok(Value::Method(Rc::new((o.clone(), Value::Func(f))))),
+                    Some(v) => Ok(v),
+                    None => match name {
+                        "__class__" => Ok(Value::Class(inst.class.clone())),
+                        "__cause__" | "__context__" => {
+                            let e = inst.exc.borrow();
+                            let v = if name == "__cause__" {
+                                e.cause.clone()
+                            } else {
+                                e.context.clone()
+                            };
+                            Ok(v.unwrap_or_default())
+                        }
+                        "args" if self.is_exc(o, "BaseException") => Ok(Value::tuple(vec![])),
+                        _ => self.err(
+                            "AttributeError",
+                            format!("'{}' object has no attribute '{name}'", inst.class.name),
+                        ),
+                    },
+                }
+            }
+            Value::Class(c) => match c.lookup(name) {
+                Some(v) => Ok(v),
+                None => match name {
+                    "__name__" | "__qualname__" => Ok(Value::Str(c.name.clone())),
+                    _ => self.err(
+                        "AttributeError",
+                        format!("type object '{}' has no attribute '{name}'", c.name),
+                    ),
+                },
+            },
+            Value::Module(m) => match m.attrs.borrow().get(name) {
+                Some(v) => Ok(v.clone()),
+                None => self.err(
+                    "AttributeError",
+                    format!("module '{}' has no attribute '{name}'", m.name),
+                ),
+            },
+            Value::Func(f) => match name {
+                "__name__" | "__qualname__" => Ok(Value::Str(f.code.name.clone())),
+                _ => self.err(
+                    "AttributeError",
+                    format!("'function' object has no attribute '{name}'"),
+                ),
+            },
+            Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.0)),
+            Value::Coro(c) => match name {
+                "__name__" | "__qualname__" => Ok(Value::Str(c.name.clone())),
+                "send" | "throw" | "close" => {
+                    Ok(Value::BuiltinMethod(Rc::new((o.clone(), Rc::from(name)))))
+                }
+                "cr_running" => Ok(Value::Bool(c.state.get() == CoroState::Running)),
+                _ => self.err(
+                    "AttributeError",
+                    format!("'coroutine' object has no attribute '{name}'"),
+                ),
+            },
+            Value::Method(m) if name == "__self__" => Ok(m.0.clone()),
+            Value::Method(m) => self.get_attr(&m.1.clone(), name),
+            _ => super::builtins::builtin_attr(self, o, name),
+        }
+    }
+
+    fn set_attr(&mut self, o: &Value, name: Rc<str>, v: Value) -> PyResult<()> {
+        match o {
+            Value::Instance(inst) => {
+                inst.attrs.borrow_mut().insert(name, v);
+                Ok(())
+            }
+            Value::Class(c) if !c.builtin => {
+                c.attrs.borrow_mut().insert(name, v);
+                Ok(())
+            }
+            Value::Module(m) => {
+                m.attrs.borrow_mut().insert(name, v);
+                Ok(())
+            }
+            _ => {
+                let tn = self.type_name(o);
+                self.err(
+                    "AttributeError",
+                    format!("'{tn}' object has no attribute '{name}'"),
+                )
+            }
+        }
+    }
+
+    /// Truthiness, honouring `__bool__`/`__len__` on instances.
+    pub fn truthy(&mut self, v: &Value) -> PyResult<bool> {
+        if let Value::Instance(i) = v {
+            if let Some(f) = i.class.lookup("__bool__") {
+                let r = self.call_sync(&f, vec![v.clone()], vec![])?;
+                return Ok(r.truthy());
+            }
+            if let Some(f) = i.class.lookup("__len__") {
+                let r = self.call_sync(&f, vec![v.clone()], vec![])?;
+                return Ok(r.truthy());
+            }
+        }
+        Ok(v.truthy())
+    }
+
+    fn check_hashable(&self, v: &Value) -> PyResult<()> {
+        if v.hashable() {
+            Ok(())
+        } else {
+            self.err(
+                "TypeError",
+                format!("unhashable type: '{}'", self.type_name(v)),
+            )
+        }
+    }
+
+    /// Build an exception instance from a class or instance (for `raise`).
+    pub fn make_exc(&mut self, e: Value) -> PyResult<Value> {
+        match &e {
+            Value::Class(c) if c.is_subclass(&self.class("BaseException")) => {
+                self.call_sync(&e, vec![], vec![])
+            }
+            Value::Instance(i) if i.class.is_subclass(&self.class("BaseException")) => Ok(e),
+            _ => self.err("TypeError", "exceptions must derive from BaseException"),
+        }
+    }
+
+    fn exc_matches(&mut self, e: &Value, t: &Value) -> PyResult<bool> {
+        match t {
+            Value::Tuple(ts) => {
+                for t in ts.iter() {
+                    if self.exc_matches(e, t)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Value::Class(c) => Ok(match e {
+                Value::Instance(i) => i.class.is_subclass(c),
+                _ => false,
+            }),
+            _ => self.err(
+                "TypeError",
+                "catching classes that do not inherit from BaseException is not allowed",
+            ),
+        }
+    }
+
+    fn import(&mut self, name: &str) -> PyResult<Value> {
+        if let Some(m) = self.modules.get(name) {
+            return Ok(m.clone());
+        }
+        let m = super::modules::load(self, name)?;
+        self.modules.insert(Rc::from(name), m.clone());
+        Ok(m)
+    }
+
+    /// Collect an iterable into a Vec.
+    pub fn collect(&mut self, v: &Value) -> PyResult<Vec<Value>> {
+        match v {
+            Value::List(l) => Ok(l.borrow().clone()),
+            Value::Tuple(t) => Ok(t.to_vec()),
+            _ => {
+                let it = self.iter(v.clone())?;
+                let mut out = vec![];
+                while let Some(x) = self.next(&it)? {
+                    out.push(x);
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// `iter(v)`.
+    pub fn iter(&mut self, v: Value) -> PyResult<Value> {
+        let st = match &v {
+            Value::Range(r) => IterState::Range(r.0, r.1, r.2),
+            Value::List(_) | Value::Tuple(_) | Value::Str(_) => IterState::Seq(v.clone(), 0),
+            Value::Dict(d) | Value::Set(d) => IterState::Vals(
+                d.borrow()
+                    .keys()
+                    .map(|k| k.0.clone())
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+            Value::Iter(_) => return Ok(v),
+            Value::Instance(i) if i.class.lookup("__iter__").is_some() => {
+                let f = self.get_attr(&v, "__iter__")?;
+                return self.call_sync(&f, vec![], vec![]);
+            }
+            _ => {
+                let tn = self.type_name(&v);
+                return self.err("TypeError", format!("'{tn}' object is not iterable"));
+            }
+        };
+        Ok(Value::Iter(Rc::new(RefCell::new(st))))
+    }
+
+    /// Advance an iterator made by `iter`.
+    pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
+        match it {
+            Value::Iter(st) => {
+                let mut st = st.borrow_mut();
+                Ok(match &mut *st {
+                    IterState::Range(cur, stop, step) => {
+                        if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                            let v = *cur;
+                            *cur += *step;
+                            Some(Value::Int(v))
+                        } else {
+                            None
+                        }
+                    }
+                    IterState::Seq(s, i) => {
+                        let v = super::builtins::seq_item(s, *i);
+                        *i += 1;
+                        v
+                    }
+                    IterState::Vals(v) => v.next(),
+                })
+            }
+            _ => {
+                let tn = self.type_name(it);
+                self.err("TypeError", format!("'{tn}' object is not an iterator"))
+            }
+        }
+    }
+
+    fn unary(&mut self, u: UnaryOp, a: Value) -> PyResult<Value> {
+        Ok(match (u, &a) {
+            (UnaryOp::Not, _) => Value::Bool(!self.truthy(&a)?),
+            (UnaryOp::Neg, Value::Int(i)) => match i.checked_neg() {
+                Some(n) => Value::Int(n),
+                None => num::norm(-num_bigint::BigInt::from(*i)),
+            },
+            (UnaryOp::Neg, Value::Bool(b)) => Value::Int(-(*b as i64)),
+            (UnaryOp::Neg, Value::Big(b)) => num::norm(-(**b).clone()),
+            (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
+            (UnaryOp::Pos, Value::Int(_) | Value::Big(_) | Value::Float(_)) => a,
+            (UnaryOp::Pos, Value::Bool(b)) => Value::Int(*b as i64),
+            (UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
+            (UnaryOp::Invert, Value::Bool(b)) => Value::Int(!(*b as i64)),
+            (UnaryOp::Invert, Value::Big(b)) => num::norm(-(**b).clone() - 1),
+            _ => {
+                let sym = match u {
+                    UnaryOp::Neg => "-",
+                    UnaryOp::Pos => "+",
+                    UnaryOp::Invert => "~",
+                    UnaryOp::Not => "not",
+                };
+                let tn = self.type_name(&a);
+                return self.err(
+                    "TypeError",
+                    format!("bad operand type for unary {sym}: '{tn}'"),
+                );
+            }
+        })
+    }
+
+    /// Binary operator on any values.
+    pub fn binop(&mut self, op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult<Value> {
+        match num::binop(op, &a, &b) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            Err((cls, msg)) => return self.err(cls, msg),
+        }
+        match (op, &a, &b) {
+            (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+                let mut s = String::with_capacity(x.len() + y.len());
+                s.push_str(x);
+                s.push_str(y);
+                return Ok(Value::str(&s));
+            }
+            (BinOp::Add, Value::List(x), Value::List(y)) => {
+                if inplace {
+                    let ys = y.borrow().clone();
+                    x.borrow_mut().extend(ys);
+                    return Ok(a.clone());
+                }
+                let mut v = x.borrow().clone();
+                v.extend(y.borrow().iter().cloned());
+                return Ok(Value::list(v));
+            }
+            (BinOp::Add, Value::List(x), _) if inplace => {
+                let items = self.collect(&b)?;
+                x.borrow_mut().extend(items);
+                return Ok(a.clone());
+            }
+            (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+                let mut v = x.to_vec();
+                v.extend(y.iter().cloned());
+                return Ok(Value::tuple(v));
+            }
+            (
+                BinOp::Mul,
+                Value::Str(_) | Value::List(_) | Value::Tuple(_),
+                Value::Int(_) | Value::Bool(_),
+            )
+            | (
+                BinOp::Mul,
+                Value::Int(_) | Value::Bool(_),
+                Value::Str(_) | Value::List(_) | Value::Tuple(_),
+            ) => {
+                let (s, n) = if matches!(a, Value::Int(_) | Value::Bool(_)) {
+                    (&b, &a)
+                } else {
+                    (&a, &b)
+                };
+                let n = match n {
+                    Value::Int(i) => (*i).max(0) as usize,
+                    Value::Bool(x) => *x as usize,
+                    _ => 0,
+                };
+                return match s {
+                    Value::Str(x) => {
+                        if x.len().saturating_mul(n) > 100_000_000 {
+                            return self.err("MemoryError", "");
+                        }
+                        Ok(Value::str(&x.repeat(n)))
+                    }
+                    Value::List(l) => {
+                        let l = l.borrow();
+                        if l.len().saturating_mul(n) > 10_000_000 {
+                            return self.err("MemoryError", "");
+                        }
+                        let mut v = Vec::with_capacity(l.len() * n);
+                        for _ in 0..n {
+                            v.extend(l.iter().cloned());
+                        }
+                        Ok(Value::list(v))
+                    }
+                    Value::Tuple(t) => {
+                        let mut v = Vec::with_capacity(t.len() * n);
+                        for _ in 0..n {
+                            v.extend(t.iter().cloned());
+                        }
+                        Ok(Value::tuple(v))
+                    }
+                    _ => Ok(Value::None),
+                };
+            }
+            (BinOp::Mod, Value::Str(f), _) => return super::format::percent_format(self, f, &b),
+            (BinOp::Sub, Value::Set(x), Value::Set(y)) => {
+                let y = y.borrow();
+                let d: Dict = x
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| !y.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                return Ok(Value::Set(Rc::new(RefCell::new(d))));
+            }
+            (BinOp::BitOr, Value::Set(x), Value::Set(y)) => {
+                let mut d = x.borrow().clone();
+                for (k, v) in y.borrow().iter() {
+                    d.entry(k.clone()).or_insert(v.clone());
+                }
+                return Ok(Value::Set(Rc::new(RefCell::new(d))));
+            }
+            (BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
+                let y = y.borrow();
+                let d: Dict = x
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| y.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                return Ok(Value::Set(Rc::new(RefCell::new(d))));
+            }
+            (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
+                let mut d = x.borrow().clone();
+                for (k, v) in y.borrow().iter() {
+                    d.insert(k.clone(), v.clone());
+                }
+                return Ok(Value::Dict(Rc::new(RefCell::new(d))));
+            }
+            _ => {}
+        }
+        if let Value::Instance(i) = &a {
+            let m = dunder(op);
+            if let Some(f) = i.class.lookup(m) {
+                return self.call_sync(&f, vec![a.clone(), b], vec![]);
+            }
+        }
+        let (ta, tb) = (self.type_name(&a), self.type_name(&b));
+        let sym = op_symbol(op);
+        if op == BinOp::Add && ta == "str" {
+            return self.err(
+                "TypeError",
+                format!("can only concatenate str (not \"{tb}\") to str"),
+            );
+        }
+        if op == BinOp::Add && ta == "list" {
+            return self.err(
+                "TypeError",
+                format!("can only concatenate list (not \"{tb}\") to list"),
+            );
+        }
+        let sym = if inplace {
+            format!("{sym}=")
+        } else {
+            sym.to_string()
+        };
+        self.err(
+            "TypeError",
+            format!("unsupported operand type(s) for {sym}: '{ta}' and '{tb}'"),
+        )
+    }
+
+    /// Equality with `__eq__` on instances.
+    pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        match (a, b) {
+            (Value::Instance(i), _) => {
+                if let Some(f) = i.class.lookup("__eq__") {
+                    let r = self.call_sync(&f, vec![a.clone(), b.clone()], vec![])?;
+                    return self.truthy(&r);
+                }
+                Ok(a.identity() == b.identity())
+            }
+            (Value::List(x), Value::List(y)) => {
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                self.seq_eq(&x, &y)
+            }
+            (Value::Tuple(x), Value::Tuple(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                self.seq_eq(&x, &y)
+            }
+            (Value::Method(x), Value::Method(y)) => {
+                Ok(x.0.identity() == y.0.identity() && x.1.identity() == y.1.identity())
+            }
+            _ => Ok(a.py_eq_simple(b)),
+        }
+    }
+
+    fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (p, q) in x.iter().zip(y.iter()) {
+            if !self.eq(p, q)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Ordering comparison `a < b` etc.; TypeError when unordered.
+    pub fn less(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+        use std::cmp::Ordering::*;
+        let ord = match (a, b) {
+            (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+            (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
+                let x = self.collect(a)?;
+                let y = self.collect(b)?;
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.eq(p, q)? {
+                        return self.less(op, p, q);
+                    }
+                }
+                Some(x.len().cmp(&y.len()))
+            }
+            (Value::Instance(i), _) => {
+                let m = match op {
+                    CmpOp::Lt => "__lt__",
+                    CmpOp::Le => "__le__",
+                    CmpOp::Gt => "__gt__",
+                    _ => "__ge__",
+                };
+                if let Some(f) = i.class.lookup(m) {
+                    let r = self.call_sync(&f, vec![a.clone(), b.clone()], vec![])?;
+                    return self.truthy(&r);
+                }
+                None
+            }
+            (Value::Float(x), _) | (_, Value::Float(x))
+                if x.is_nan() && num::to_f64(a).is_some() && num::to_f64(b).is_some() =>
+            {
+                return Ok(false)
+            }
+            _ => num::num_cmp(a, b),
+        };
+        match ord {
+            Some(o) => Ok(match op {
+                CmpOp::Lt => o == Less,
+                CmpOp::Le => o != Greater,
+                CmpOp::Gt => o == Greater,
+                _ => o != Less,
+            }),
+            None => {
+                let sym = match op {
+                    CmpOp::Lt => "<",
+                    CmpOp::Le => "<=",
+                    CmpOp::Gt => ">",
+                    _ => ">=",
+                };
+                let (ta, tb) = (self.type_name(a), self.type_name(b));
+                self.err(
+                    "TypeError",
+                    format!("'{sym}' not supported between instances of '{ta}' and '{tb}'"),
+                )
+            }
+        }
+    }
+
+    fn compare(&mut self, c: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        Ok(Value::Bool(match c {
+            CmpOp::Eq => self.eq(a, b)?,
+            CmpOp::Ne => !self.eq(a, b)?,
+            CmpOp::Is => is_same(a, b),
+            CmpOp::IsNot => !is_same(a, b),
+            CmpOp::In => self.contains(b, a)?,
+            CmpOp::NotIn => !self.contains(b, a)?,
+            _ => self.less(c, a, b)?,
+        }))
+    }
+
+    /// `x in container`.
+    pub fn contains(&mut self, container: &Value, x: &Value) -> PyResult<bool> {
+        match container {
+            Value::Str(s) => match x {
+                Value::Str(sub) => Ok(s.contains(&**sub)),
+                _ => self.err(
+                    "TypeError",
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        self.type_name(x)
+                    ),
+                ),
+            },
+            Value::Dict(d) | Value::Set(d) => {
+                self.check_hashable(x)?;
+                Ok(d.borrow().contains_key(&Key(x.clone())))
+            }
+            Value::Range(r) => Ok(match x {
+                Value::Int(i) => {
+                    let (s, e, st) = **r;
+                    (if st > 0 {
+                        *i >= s && *i < e
+                    } else {
+                        *i <= s && *i > e
+                    }) && (i - s) % st == 0
+                }
+                _ => false,
+            }),
+            Value::Instance(i) if i.class.lookup("__contains__").is_some() => {
+                let f = self.get_attr(container, "__contains__")?;
+                let r = self.call_sync(&f, vec![x.clone()], vec![])?;
+                self.truthy(&r)
+            }
+            _ => {
+                let items = self.collect(container)?;
+                for it in &items {
+                    if self.eq(it, x)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    fn format_value(&mut self, v: Value, conv: u32, spec: Option<Value>) -> PyResult<Value> {
+        let v = match char::from_u32(conv).unwrap_or(' ') {
+            'r' => Value::str(&self.repr(&v)?),
+            's' => Value::str(&self.py_str(&v)?),
+            'a' => Value::str(&self.repr(&v)?),
+            _ => v,
+        };
+        let spec = match spec {
+            Some(Value::Str(s)) => s,
+            _ => Rc::from(""),
+        };
+        let s = super::format::format_spec(self, &v, &spec)?;
+        Ok(Value::str(&s))
+    }
+
+    /// `repr(v)`.
+    pub fn repr(&mut self, v: &Value) -> PyResult<String> {
+        super::format::repr(self, v)
+    }
+
+    /// `str(v)`.
+    pub fn py_str(&mut self, v: &Value) -> PyResult<String> {
+        match v {
+            Value::Str(s) => Ok(s.to_string()),
+            _ => super::format::to_str(self, v),
+        }
+    }
+
+    /// Render an uncaught exception as CPython does (traceback, chained causes, final line).
+    pub fn format_traceback(&mut self, exc: &Value) -> String {
+        let mut out = String::new();
+        if let Value::Instance(i) = exc {
+            let (cause, ctx, sup) = {
+                let e = i.exc.borrow();
+                (e.cause.clone(), e.context.clone(), e.suppress_context)
+            };
+            if let Some(c) = cause {
+                out.push_str(&self.format_traceback(&c));
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
+            } else if let (Some(c), false) = (ctx, sup) {
+                out.push_str(&self.format_traceback(&c));
+                out.push_str(
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                );
+            }
+            let tb = i.exc.borrow().tb.clone();
+            if !tb.is_empty() {
+                out.push_str("Traceback (most recent call last):\n");
+                for (file, line, name) in tb.iter().rev() {
+                    out.push_str(&format!("  File \"{file}\", line {line}, in {name}\n"));
+                    let src = super::diag::source_line(&self.source, *line as usize).trim();
+                    if !src.is_empty() {
+                        out.push_str(&format!("    {src}\n"));
+                    }
+                }
+            }
+        }
+        out.push_str(&self.exc_line(exc));
+        out.push('\n');
+        out
+    }
+
+    /// `ValueError: msg` line of an exception.
+    pub fn exc_line(&mut self, exc: &Value) -> String {
+        let name = self.type_name(exc);
+        let msg = self.py_str(exc).unwrap_or_default();
+        if msg.is_empty() {
+            name
+        } else {
+            format!("{name}: {msg}")
+        }
+    }
+
+    /// The line the innermost frame is executing (for hazards).
+    pub fn current_line(&self) -> u32 {
+        self.push_err_frame_line()
+    }
+}
+
+fn op_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::FloorDiv => "//",
+        BinOp::Mod => "%",
+        BinOp::Pow => "** or pow()",
+        BinOp::LShift => "<<",
+        BinOp::RShift => ">>",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::BitAnd => "&",
+    }
+}
+
+fn dunder(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "__add__",
+        BinOp::Sub => "__sub__",
+        BinOp::Mul => "__mul__",
+        BinOp::Div => "__truediv__",
+        BinOp::FloorDiv => "__floordiv__",
+        BinOp::Mod => "__mod__",
+        BinOp::Pow => "__pow__",
+        BinOp::LShift => "__lshift__",
+        BinOp::RShift => "__rshift__",
+        BinOp::BitOr => "__or__",
+        BinOp::BitXor => "__xor__",
+        BinOp::BitAnd => "__and__",
+    }
+}
+
+fn is_same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        _ => a.identity() != 0 && a.identity() == b.identity(),
+    }
+}
+
+fn tuple_items(v: Option<Value>) -> Vec<Value> {
+    match v {
+        Some(Value::Tuple(t)) => t.to_vec(),
+        _ => vec![],
+    }
+}
+
+fn str_of(v: &Value) -> Rc<str> {
+    match v {
+        Value::Str(s) => s.clone(),
+        _ => Rc::from(""),
+    }
+}
+
+/// A new instance of a builtin-style class with `args` set (exceptions).
+pub fn new_instance_with_args(cls: Rc<Class>, args: Vec<Value>) -> Value {
+    let mut attrs = Attrs::default();
+    attrs.insert(Rc::from("args"), Value::tuple(args));
+    Value::Instance(Rc::new(Instance {
+        class: cls,
+        attrs: RefCell::new(attrs),
+        exc: RefCell::new(ExcInfo::default()),
+    }))
+}

@@ -1,0 +1,282 @@
+//! The `awaitsim` binary as a user drives it: exit codes, the stdout/stderr
+//! split, replay lines that replay, shrink, regressions, shards.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_awaitsim"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run awaitsim")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("awaitsim-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn run_prints_only_the_program_output_on_stdout() {
+    let o = run(&["run", "sims/gather_takes_the_max.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "ada ['book', 'lamp']\nelapsed 0.2s\n");
+    let o = run(&[
+        "run",
+        "sims/gather_takes_the_max.py",
+        "--trace",
+        "--timeline",
+    ]);
+    assert_eq!(text(&o.stdout), "ada ['book', 'lamp']\nelapsed 0.2s\n");
+    let err = text(&o.stderr);
+    assert!(err.contains("step"), "trace on stderr: {err}");
+    assert!(err.contains("legend:"), "timeline on stderr: {err}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_pointed_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", "sims/no_such_file.py"], "no_such_file.py"),
+        (
+            &["run", "sims/gather_takes_the_max.py", "--seed", "zz"],
+            "zz",
+        ),
+        (
+            &["run", "sims/gather_takes_the_max.py", "--faults", "fail=2"],
+            "fail",
+        ),
+        (
+            &["run", "sims/gather_takes_the_max.py", "--strategy", "chaos"],
+            "chaos",
+        ),
+        (
+            &["explore", "sims/gather_takes_the_max.py", "--shard", "4/4"],
+            "4/4",
+        ),
+        (
+            &[
+                "replay",
+                "sims/gather_takes_the_max.py",
+                "--schedule",
+                "xyz",
+            ],
+            "schedule token",
+        ),
+        (&["frobnicate"], "frobnicate"),
+    ];
+    for (args, needle) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty(), "{args:?} wrote to stdout");
+    }
+}
+
+#[test]
+fn a_malformed_header_is_rejected_at_its_line() {
+    let d = tmp("header");
+    let f = d.join("bad_header.py");
+    std::fs::write(
+        &f,
+        "# awaitsim: expect=pass\n# awaitsim: seeds=lots\nimport asyncio\n",
+    )
+    .unwrap();
+    let o = run(&["explore", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("bad_header.py:2:"), "{err}");
+    assert!(err.contains("seeds=lots"), "{err}");
+}
+
+fn json_without_timing(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let o = v.as_object_mut().unwrap();
+            o.remove("schedules_per_sec");
+            o.remove("elapsed_sec");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn explore_json_is_identical_for_any_number_of_jobs() {
+    let files = [
+        "sims/check_then_act_race.py",
+        "sims/sleep_zero_is_a_pure_yield.py",
+    ];
+    let mut outs = Vec::new();
+    for jobs in ["1", "4"] {
+        let mut args = vec!["explore", "--json", "--seeds", "300", "--jobs", jobs];
+        args.extend(files);
+        let o = run(&args);
+        outs.push(json_without_timing(&text(&o.stdout)));
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert_eq!(outs[0].len(), 2);
+    assert_eq!(outs[0][0]["status"], "fail");
+    assert_eq!(outs[0][1]["status"], "pass");
+}
+
+#[test]
+fn a_failure_ends_with_a_replay_line_that_replays_it() {
+    let o = run(&["explore", "sims/check_then_act_race.py", "--seeds", "2000"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    let replay = out
+        .lines()
+        .find(|l| l.starts_with("replay: awaitsim replay "))
+        .unwrap_or_else(|| panic!("no replay line in {out}"));
+    let args: Vec<&str> = replay
+        .trim_start_matches("replay: awaitsim ")
+        .split_whitespace()
+        .collect();
+    let r1 = run(&args);
+    let r2 = run(&args);
+    assert_eq!(r1.status.code(), Some(1), "{}", text(&r1.stderr));
+    let hash = |o: &Output| {
+        text(&o.stderr)
+            .lines()
+            .find(|l| l.starts_with("trace hash: "))
+            .map(str::to_string)
+    };
+    assert!(hash(&r1).is_some());
+    assert_eq!(hash(&r1), hash(&r2));
+    assert_eq!(text(&r1.stderr).lines().last(), Some(replay));
+}
+
+#[test]
+fn shrink_prints_a_schedule_that_replays_and_is_no_longer() {
+    let o = run(&[
+        "explore",
+        "--json",
+        "sims/check_then_act_race.py",
+        "--seeds",
+        "2000",
+    ]);
+    let line: serde_json::Value =
+        serde_json::from_str(text(&o.stdout).lines().next().unwrap()).unwrap();
+    let f = &line["failure"];
+    let seed = f["seed"].as_str().unwrap();
+    let strategy = f["strategy"].as_str().unwrap();
+    let original: awaitsim::Schedule = f["schedule"].as_str().unwrap().parse().unwrap();
+    let o = run(&[
+        "shrink",
+        "sims/check_then_act_race.py",
+        "--seed",
+        seed,
+        "--strategy",
+        strategy,
+        "--faults",
+        "late=1",
+    ]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    let token = out
+        .lines()
+        .find_map(|l| l.strip_prefix("schedule: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let shrunk: awaitsim::Schedule = token.parse().unwrap();
+    assert!(shrunk.departures() <= original.departures());
+    let replay = out.lines().last().unwrap();
+    assert!(
+        replay.starts_with("replay: awaitsim replay --schedule "),
+        "{out}"
+    );
+    let args: Vec<&str> = replay
+        .trim_start_matches("replay: awaitsim ")
+        .split_whitespace()
+        .collect();
+    assert_eq!(run(&args).status.code(), Some(1));
+}
+
+#[test]
+fn saved_regressions_round_trip() {
+    let d = tmp("save");
+    let dir = d.to_str().unwrap();
+    for _ in 0..2 {
+        let o = run(&[
+            "explore",
+            "sims/check_then_act_race.py",
+            "--save",
+            "--regressions",
+            dir,
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+    }
+    let text = std::fs::read_to_string(Path::new(dir).join("check_then_act_race.txt")).unwrap();
+    let entries = awaitsim::explore::regressions::parse("x", &text).unwrap();
+    assert_eq!(entries.len(), 1, "the same failure is saved once: {text}");
+    assert_eq!(entries[0].sim, "sims/check_then_act_race.py");
+}
+
+#[test]
+fn merged_shards_equal_one_run() {
+    let d = tmp("shards");
+    let mut files = Vec::new();
+    for i in 0..4 {
+        let o = run(&[
+            "explore",
+            "--json",
+            "--seeds",
+            "400",
+            "--shard",
+            &format!("{i}/4"),
+            "sims/check_then_act_race.py",
+            "sims/sleep_zero_is_a_pure_yield.py",
+        ]);
+        let f = d.join(format!("s{i}.jsonl"));
+        std::fs::write(&f, &o.stdout).unwrap();
+        files.push(f.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge".to_string()];
+    args.extend(files);
+    let merged = bin().args(&args).output().unwrap();
+    let whole = run(&[
+        "explore",
+        "--json",
+        "--seeds",
+        "400",
+        "sims/check_then_act_race.py",
+        "sims/sleep_zero_is_a_pure_yield.py",
+    ]);
+    let pick = |s: &str| -> Vec<(String, u64, u64, Option<u64>)> {
+        json_without_timing(s)
+            .iter()
+            .map(|v| {
+                (
+                    v["file"].as_str().unwrap().to_string(),
+                    v["schedules"].as_u64().unwrap(),
+                    v["distinct"].as_u64().unwrap(),
+                    v["failure"]["index"].as_u64(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(pick(&text(&merged.stdout)), pick(&text(&whole.stdout)));
+}
+
+#[test]
+fn check_passes_on_the_bundled_sims() {
+    let o = run(&["check", "sims", "--max-seeds", "300"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(
+        out.lines().last().unwrap().ends_with(" passed, 0 failed"),
+        "{out}"
+    );
+}

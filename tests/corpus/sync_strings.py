@@ -1,0 +1,11 @@
+s = "Hello, World"
+print(s.upper(), s.lower(), s.split(", "), "-".join(["a", "b", "c"]))
+print(s.startswith("Hell"), s.endswith("x"), s.find("o"), s.rfind("o"), s.replace("l", "L"))
+print("  pad  ".strip() + "|", "xxhixx".strip("x"), "a b  c".split(), "a,b,,c".split(","))
+print(s[0], s[-1], s[2:5], s[::-1], s[::2], len(s))
+print(repr("it's"), repr('say "hi"'), repr("tab\there"), str(3.0), str(None), repr([1, "a", None]))
+print("%d items at %.2f each, %s" % (3, 1.5, "ok"), "%5d|%-5s|" % (42, "ab"))
+print("{} and {}".format(1, "two"), "{0}{1}{0}".format("a", "b"), "{:>6.2f}".format(3.14159))
+print("abc" * 3, "a" in "cat", "z" not in "cat", "x".join("abc"), "Title case words".title())
+print("hello world".capitalize(), "42".zfill(5), "ab".center(6, "*"), "ab".ljust(4) + "|", "ab".rjust(4))
+print("a=b=c".partition("="), "a=b=c".rpartition("="), "line1\nline2".splitlines(), "aXbXc".count("X"))

@@ -1,0 +1,12 @@
+class BadThing(Exception):
+    pass
+
+
+def go():
+    raise BadThing("custom failure", 42)
+
+
+try:
+    go()
+finally:
+    print("finally before crash")
