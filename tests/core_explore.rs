@@ -112,6 +112,7 @@ fn a_sleeper_never_logs_before_a_task_that_only_yields() {
     let strategies = [
         Strategy::Fifo,
         Strategy::Random,
+        Strategy::Pos,
         Strategy::Pct { depth: 1 },
         Strategy::Pct { depth: 2 },
         Strategy::Pct { depth: 3 },
@@ -354,15 +355,11 @@ fn the_full_trace_does_not_change_the_run() {
     }
 }
 
-/// KNOWN BUG (reported, not fixed here): a schedule token does not carry the
-/// fault plan, and with no plan the replaying `Sim` makes no fault
-/// decisions, so the token's fault decisions are read as scheduling
-/// decisions and the replay silently diverges (here: the injected failure
-/// and the lateness vanish). `check`'s `AWAITSIM_SCHEDULE` replay works
-/// because it reuses the check's plan; the CLI's `replay --schedule TOKEN
-/// FILE` has no fault flags and would hit this. Run with `--ignored`.
+/// A schedule token alone replays a fault-injected run: the replaying `Sim`
+/// has no fault plan of its own, so the token must carry it (without it, the
+/// token's fault decisions would be read as scheduling decisions and the
+/// replay would silently diverge: the failure and lateness would vanish).
 #[test]
-#[ignore = "known bug: schedule tokens do not carry the fault plan"]
 fn a_schedule_token_alone_replays_a_fault_injected_run() {
     let prog = || async {
         let r = awaitsim::io("rpc", Duration::from_millis(10)).await;
@@ -417,4 +414,9 @@ fn runs_on_other_threads_are_identical() {
     for t in threads {
         assert_eq!(t.join().unwrap(), here);
     }
+}
+
+#[test]
+fn pos_finds_the_lost_update_within_100_seeds() {
+    assert_finds_lost_update(Strategy::Pos);
 }

@@ -48,10 +48,12 @@ fn seeds_per_strategy() -> u64 {
     env_u64("AWAITSIM_PROPTEST_SEEDS", 4)
 }
 
-/// Every strategy the executor offers: fifo, random, and pct at depths 1..=4.
-const STRATEGIES: [Strategy; 6] = [
+/// Every strategy the executor offers: fifo, random, pos, and pct at depths
+/// 1..=4.
+const STRATEGIES: [Strategy; 7] = [
     Strategy::Fifo,
     Strategy::Random,
+    Strategy::Pos,
     Strategy::Pct { depth: 1 },
     Strategy::Pct { depth: 2 },
     Strategy::Pct { depth: 3 },
@@ -1068,7 +1070,8 @@ fn check_timers(r: &Run, ordered: bool, on_time: bool) -> Result<(), TestCaseErr
 }
 
 /// The same run again gives the same trace; its schedule token, printed and
-/// parsed back, replays it on a `Sim` with another seed and strategy.
+/// parsed back, replays it on a `Sim` with another seed and strategy and no
+/// fault plan.
 fn check_replay(
     prog: &Program,
     plan: &FaultPlan,
@@ -1099,8 +1102,9 @@ fn check_replay(
     let token = report.schedule.to_string();
     let parsed: Schedule = token.parse().expect("tokens parse");
     prop_assert_eq!(&parsed, &report.schedule);
+    // The token carries the fault plan: the replaying Sim has none of its
+    // own, another seed, and the default strategy.
     let mut replay = Sim::new(seed ^ 0x5555_aaaa_5555_aaaa)
-        .faults(plan.clone())
         .trace(TraceMode::Full)
         .schedule(parsed);
     let replayed = run_on(&mut replay, &prog);
