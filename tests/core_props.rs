@@ -1,9 +1,9 @@
 //! Property tests of the core executor over generated task programs.
 //!
 //! A generator builds random trees of tasks: each task is a list of
-//! operations (sleep, yield, blocking call, I/O point, timeout, spawn a
-//! child, cancel a child, join a child, create-and-drop a future) and may
-//! end by panicking. The same
+//! operations (sleep, also through a foreign waker; yield, blocking call,
+//! I/O point, timeout, spawn a child, cancel a child, join a child,
+//! create-and-drop a future) and may end by panicking. The same
 //! program is run by awaitsim under every strategy and many seeds, with every
 //! task logging what it does into one shared log, and the log is checked
 //! against the guarantees of DESIGN.md. Under `fifo` with no faults the log
@@ -88,6 +88,9 @@ enum GOp {
     Cancel(usize),
     /// `timeout(first, sleep(second))`.
     Timeout(u64, u64),
+    /// A sleep polled with a waker that is not the loop's own (as inside a
+    /// combinator): must behave exactly like `Sleep`.
+    ForeignSleep(u64),
 }
 
 /// One operation of a flattened program; tasks are named by their index in
@@ -110,6 +113,8 @@ struct TaskDef {
     ops: Vec<Op>,
     panics: bool,
     parent: Option<usize>,
+    /// Indices of the `Op::Sleep`s awaited through a foreign waker.
+    foreign: BTreeSet<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -188,12 +193,18 @@ fn flatten(t: &GTask, parent: Option<usize>, out: &mut Vec<TaskDef>) -> usize {
         ops: Vec::new(),
         panics: t.panics,
         parent,
+        foreign: BTreeSet::new(),
     });
+    let mut foreign = BTreeSet::new();
     let mut ops = Vec::new();
     let mut unjoined: Vec<usize> = Vec::new();
     for op in &t.ops {
         match op {
             GOp::Sleep(d) => ops.push(Op::Sleep(*d)),
+            GOp::ForeignSleep(d) => {
+                foreign.insert(ops.len());
+                ops.push(Op::Sleep(*d));
+            }
             GOp::Yield => ops.push(Op::Yield),
             GOp::Block(d) => ops.push(Op::Block(*d)),
             GOp::Io(d) => ops.push(Op::Io(*d)),
@@ -222,6 +233,7 @@ fn flatten(t: &GTask, parent: Option<usize>, out: &mut Vec<TaskDef>) -> usize {
     // retrieved by an awaiter.
     ops.extend(unjoined.into_iter().map(Op::Join));
     out[me].ops = ops;
+    out[me].foreign = foreign;
     me
 }
 
@@ -229,6 +241,7 @@ fn leaf_op() -> BoxedStrategy<GOp> {
     prop_oneof![
         // Few distinct delays, so that equal deadlines are common.
         3 => prop::sample::select(vec![0u64, 1, 2, 3, 5, 10]).prop_map(|ms| GOp::Sleep(ms * MS)),
+        1 => prop::sample::select(vec![0u64, 1, 2, 5]).prop_map(|ms| GOp::ForeignSleep(ms * MS)),
         2 => Just(GOp::Yield),
         // 120 ms crosses the blocking-hazard threshold (reported, not fatal).
         1 => prop::sample::select(vec![1u64, 2, 5, 120]).prop_map(|ms| GOp::Block(ms * MS)),
@@ -418,6 +431,26 @@ fn point<F: Future>(ctx: &Rc<Ctx>, task: usize, op: usize, fut: F) -> Point<F> {
     }
 }
 
+/// Polls its future with a waker of its own that forwards to the task's, as
+/// combinators do (without `FuturesUnordered`'s extra cooperative yields).
+struct Foreign<F>(Pin<Box<F>>);
+
+struct Forward(std::task::Waker);
+
+impl std::task::Wake for Forward {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for Foreign<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let waker = std::task::Waker::from(std::sync::Arc::new(Forward(cx.waker().clone())));
+        self.0.as_mut().poll(&mut Context::from_waker(&waker))
+    }
+}
+
 fn io_name(task: usize, op: usize) -> String {
     format!("t{task}.{op}")
 }
@@ -462,6 +495,10 @@ fn task(ctx: Rc<Ctx>, me: usize) -> Pin<Box<dyn Future<Output = ()>>> {
         let mut handles: BTreeMap<usize, JoinHandle<()>> = BTreeMap::new();
         for (i, op) in def.ops.iter().enumerate() {
             match *op {
+                Op::Sleep(d) if def.foreign.contains(&i) => {
+                    let sleep = awaitsim::sleep(Duration::from_nanos(d));
+                    point(&ctx, me, i, Foreign(Box::pin(sleep))).await;
+                }
                 Op::Sleep(d) => point(&ctx, me, i, awaitsim::sleep(Duration::from_nanos(d))).await,
                 Op::Yield => point(&ctx, me, i, awaitsim::yield_now()).await,
                 Op::Block(d) => {
