@@ -420,3 +420,45 @@ fn runs_on_other_threads_are_identical() {
 fn pos_finds_the_lost_update_within_100_seeds() {
     assert_finds_lost_update(Strategy::Pos);
 }
+
+/// `check_determinism` stays quiet for a test that depends only on its
+/// inputs (even one that fails on some schedules), and names the first seed
+/// whose two runs interleaved differently when hidden state leaks between
+/// runs; `run` then panics saying so instead of exploring.
+#[test]
+fn check_determinism_tells_hidden_state_from_a_race() {
+    let racy = check(lost_update)
+        .seeds(50)
+        .strategy(Strategy::Random)
+        .check_determinism();
+    assert_eq!(racy.find_nondeterminism(), None);
+
+    thread_local! {
+        static LEAK: Cell<u64> = const { Cell::new(0) };
+    }
+    let leaky = || async {
+        let h = spawn(async { yield_now().await });
+        // State kept between runs changes the interleaving.
+        let n = LEAK.with(|l| l.replace(l.get() + 1));
+        for _ in 0..n % 3 {
+            yield_now().await;
+        }
+        h.await.unwrap();
+    };
+    let found = check(leaky)
+        .seeds(50)
+        .strategy(Strategy::Fifo)
+        .check_determinism()
+        .find_nondeterminism();
+    assert_eq!(found, Some(Seed(0).nth(0)));
+    let payload = std::panic::catch_unwind(|| {
+        check(leaky)
+            .seeds(50)
+            .strategy(Strategy::Fifo)
+            .check_determinism()
+            .run()
+    })
+    .expect_err("nondeterminism is a failure");
+    let text = panic_text(payload);
+    assert!(text.contains("uncontrolled nondeterminism"), "{text}");
+}
