@@ -91,6 +91,7 @@ pub(crate) fn failure_report(p: &dyn Program, cfg: &ExploreConfig, f: &Found, of
         report,
         &format!("schedule {} of {of}, ", f.index + 1),
         &replay,
+        false,
     )
 }
 

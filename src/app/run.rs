@@ -4,7 +4,7 @@ use super::{Captured, Exit, LoadOptions, Loader, Program};
 use crate::explore::{sim_for, RunSpec};
 use crate::report::failure::{render, replay_line};
 use crate::report::timeline::Timeline;
-use crate::sim::{Budget, FaultPlan, Schedule, Seed, Strategy, TraceMode};
+use crate::sim::{Budget, Failure, FaultPlan, Schedule, Seed, Strategy, TraceMode};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -120,7 +120,11 @@ fn finish(
                 Some(s) => format!("replay: awaitsim replay --schedule {s} {}", p.path()),
                 None => replay_line(p.path(), spec.seed, spec.strategy, &spec.faults),
             };
-            let _ = write!(err, "{}", render(p.path(), f, report, "", &replay));
+            let shown = match f {
+                Failure::Exception { message, .. } => c.stderr.contains(message.as_str()),
+                _ => false,
+            };
+            let _ = write!(err, "{}", render(p.path(), f, report, "", &replay, shown));
             Exit::Failed
         }
     }

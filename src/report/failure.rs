@@ -39,13 +39,16 @@ fn shell_word(s: &str) -> String {
     }
 }
 
-/// A full failure report, ending with `replay` as its last line.
+/// A full failure report, ending with `replay` as its last line. When the
+/// program's own stderr already showed the failure (a Python traceback
+/// printed just above), `shown` keeps it from being printed twice.
 pub fn render(
     file: &str,
     failure: &Failure,
     report: &RunReport,
     context: &str,
     replay: &str,
+    shown: bool,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -56,8 +59,12 @@ pub fn render(
         report.strategy,
         report.faults
     );
-    for line in failure.to_string().lines() {
-        let _ = writeln!(out, "  {line}");
+    if shown {
+        let _ = writeln!(out, "  (the traceback above)");
+    } else {
+        for line in failure.to_string().lines() {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     let _ = writeln!(out, "  at virtual time {}", format_nanos(report.elapsed));
     for h in &report.hazards {

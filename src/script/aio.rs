@@ -404,10 +404,11 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 }
                 let tb = v.format_traceback(&exc);
                 v.err.push_str(&tb);
-                let line = v.exc_line(&exc);
+                // The report carries the whole Python traceback: where it
+                // failed matters as much as what.
                 sim::fail_run(Failure::Exception {
                     task: "main".into(),
-                    message: line,
+                    message: tb.trim_end().to_string(),
                 });
                 return;
             }
@@ -447,8 +448,11 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 for _ in 0..4 {
                     sim::yield_now().await;
                 }
+                // Take main's result first: asyncio.run retrieves it, so its
+                // exception is never "unretrieved".
+                let result = prelude_call(&vm, "_main_result", vec![main]);
                 let _ = prelude_call(&vm, "_report_unretrieved", vec![]);
-                match prelude_call(&vm, "_main_result", vec![main]) {
+                match result {
                     Ok(v) => send = v,
                     Err(e) => throw = Some(e),
                 }

@@ -101,9 +101,37 @@ impl Program for ScriptProgram {
     }
 }
 
+thread_local! {
+    /// Compiled programs by source text, per thread: compiled code holds `Rc`s
+    /// (not `Sync`), and an exploration runs the same program on each worker
+    /// thousands of times. Keyed by the source, so nothing address-dependent
+    /// can leak into a run.
+    static COMPILED: RefCell<std::collections::BTreeMap<(String, String), Rc<code::Code>>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// The compiled module for `source`, compiled on this thread's first use.
+fn compiled(path: &str, source: &str) -> Result<Rc<code::Code>, Diagnostics> {
+    let key = (path.to_string(), source.to_string());
+    if let Some(c) = COMPILED.with(|m| m.borrow().get(&key).cloned()) {
+        return Ok(c);
+    }
+    let module = compile(path, source)?;
+    let code = compile::compile_module(&module, path, source, false);
+    COMPILED.with(|m| {
+        let mut m = m.borrow_mut();
+        // A long-lived thread that loads many programs keeps a few, not all.
+        if m.len() >= 64 {
+            m.clear();
+        }
+        m.insert(key, code.clone());
+    });
+    Ok(code)
+}
+
 fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured {
-    let module = match compile(path, source) {
-        Ok(m) => m,
+    let code = match compiled(path, source) {
+        Ok(c) => c,
         Err(d) => {
             // Checked at load; kept for callers that skip `load`.
             let msg = d.render(false);
@@ -120,7 +148,7 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, sim: &mut Sim) -> Captured
             };
         }
     };
-    let code = compile::compile_module(&module, path, source, false);
+
     let vm = Rc::new(RefCell::new(vm::Vm::new(path, source)));
     {
         let mut v = vm.borrow_mut();

@@ -56,17 +56,34 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
 }
 
+thread_local! {
+    /// The prelude compiled once per thread: exploration runs it for every
+    /// schedule, and parsing a thousand lines each time would dominate.
+    static PRELUDE_CODE: std::cell::OnceCell<Result<Rc<super::code::Code>, String>> =
+        const { std::cell::OnceCell::new() };
+}
+
+fn prelude_code() -> Result<Rc<super::code::Code>, String> {
+    PRELUDE_CODE.with(|c| {
+        c.get_or_init(|| {
+            super::lower::lower("<asyncio>", ASYNCIO_PRELUDE)
+                .map(|m| super::compile::compile_module(&m, "<asyncio>", ASYNCIO_PRELUDE, true))
+                .map_err(|d| d.render(false))
+        })
+        .clone()
+    })
+}
+
 fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
-    let m = match super::lower::lower("<asyncio>", ASYNCIO_PRELUDE) {
-        Ok(m) => m,
+    let code = match prelude_code() {
+        Ok(c) => c,
         Err(d) => {
             return vm.err(
                 "ImportError",
-                format!("asyncio prelude failed to parse: {}", d.render(false)),
+                format!("asyncio prelude failed to parse: {d}"),
             )
         }
     };
-    let code = super::compile::compile_module(&m, "<asyncio>", ASYNCIO_PRELUDE, true);
     let globals = Rc::new(RefCell::new(Attrs::default()));
     {
         let mut g = globals.borrow_mut();
