@@ -1337,14 +1337,29 @@ proptest! {
     /// children start only after their spawner suspends, un-awaited futures
     /// never run, sleeps never end early, a blocking call of d moves the
     /// clock by exactly d, every task finishes and every failure reaches its
-    /// awaiter as `JoinError::Panicked`.
+    /// awaiter as `JoinError::Panicked`; the trace names each departure from
+    /// FIFO order, and a run without one is the FIFO run.
     #[test]
     fn every_strategy_keeps_the_core_guarantees(prog in program(), base in any::<u64>()) {
         let plan = FaultPlan::none();
         let tasks = prog.tasks.len();
+        let fifo = Model::run(&prog);
         for_each_run(&prog, &plan, base, |strategy, seed, r| {
             prop_assert!(r.out.result.is_ok(), "{} seed {}: {:?}", strategy, seed, r.out.result);
             check_log(&prog, &plan, r)?;
+            // Every departure from FIFO order is named in the trace, one per
+            // non-zero decision of the schedule; a run with none is the FIFO
+            // run.
+            let departures = r.out.report.trace.as_ref().unwrap().events.iter()
+                .filter(|rec| matches!(rec.event, Event::Departure { .. }))
+                .count();
+            prop_assert_eq!(departures, r.out.report.schedule.departures());
+            if strategy == Strategy::Fifo {
+                prop_assert_eq!(departures, 0);
+            }
+            if departures == 0 {
+                prop_assert_eq!(&r.log, &fifo, "{} seed {} made no departure", strategy, seed);
+            }
             check_timers(r, strategy == Strategy::Fifo, !prog.has_blocks())?;
             if !prog.has_cancels() {
                 let ended = r.log.iter().filter(|e| matches!(e.kind, Kind::End | Kind::Panicking)).count();
