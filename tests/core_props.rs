@@ -1151,6 +1151,39 @@ fn check_replay(
     Ok(())
 }
 
+/// PCT with depth 1 has no priority change points: whenever two tasks are
+/// ready together, the same one of the two always runs first. Readiness is
+/// read off the trace (spawned or woken, until its step begins).
+fn check_fixed_priorities(r: &Run) -> Result<(), TestCaseError> {
+    let trace = r.out.report.trace.as_ref().unwrap();
+    let mut ready: BTreeSet<usize> = BTreeSet::new();
+    let mut before: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for rec in &trace.events {
+        match rec.event {
+            Event::Spawn { task, .. } | Event::Wake { task } => {
+                ready.insert(task.index());
+            }
+            Event::Step { task } => {
+                let t = task.index();
+                ready.remove(&t);
+                for &u in &ready {
+                    prop_assert!(
+                        !before.contains(&(u, t)),
+                        "pct:1 ran task #{} before #{} and later #{} before #{}",
+                        u,
+                        t,
+                        t,
+                        u
+                    );
+                    before.insert((t, u));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn faults_of(r: &Run) -> Vec<Fault> {
     r.out
         .report
@@ -1359,6 +1392,9 @@ proptest! {
             }
             if departures == 0 {
                 prop_assert_eq!(&r.log, &fifo, "{} seed {} made no departure", strategy, seed);
+            }
+            if strategy == (Strategy::Pct { depth: 1 }) {
+                check_fixed_priorities(r)?;
             }
             check_timers(r, strategy == Strategy::Fifo, !prog.has_blocks())?;
             if !prog.has_cancels() {
