@@ -247,7 +247,7 @@ pub(crate) fn save(
         seed: f.seed,
         faults: faults.clone(),
         schedule: f.report.schedule.clone(),
-        summary: format!("{}: {}", f.failure.kind(), f.failure),
+        summary: f.failure.summary(),
     };
     regressions::save(&path, &entry).map(|_| ()).map_err(|e| {
         format!(

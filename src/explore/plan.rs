@@ -25,10 +25,10 @@ impl StrategyChoice {
         match self {
             StrategyChoice::Single(s) => s,
             StrategyChoice::Portfolio => match index % 4 {
-                0 => Strategy::Random,
-                1 => Strategy::Pct { depth: 2 },
+                0 => Strategy::Pct { depth: 3 },
+                1 => Strategy::Random,
                 2 => Strategy::Pos,
-                _ => Strategy::Pct { depth: 3 },
+                _ => Strategy::Pct { depth: 2 },
             },
         }
     }

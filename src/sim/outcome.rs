@@ -153,6 +153,33 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// One line for lists and regression files: the exception line of a
+    /// traceback, the first line of anything else.
+    ///
+    /// ```
+    /// use awaitsim::Failure;
+    /// let f = Failure::Exception {
+    ///     task: "main".into(),
+    ///     message: "Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\nValueError: bad".into(),
+    /// };
+    /// assert_eq!(f.summary(), "exception: ValueError: bad");
+    /// ```
+    pub fn summary(&self) -> String {
+        let text = match self {
+            Failure::Exception { message, .. } | Failure::Panic { message, .. } => message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            other => other.to_string().lines().next().unwrap_or("").to_string(),
+        };
+        format!("{}: {text}", self.kind())
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
