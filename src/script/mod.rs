@@ -216,13 +216,11 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut 
     globals
         .borrow_mut()
         .insert(Rc::from("__name__"), value::Value::str("__main__"));
-    let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals));
+    let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals.clone()));
     let mut v = vm.borrow_mut();
     let stdout = std::mem::take(&mut v.out);
     let stderr = std::mem::take(&mut v.err);
-    // Drop interpreter state now: frames and modules hold reference cycles through the VM handle.
-    v.frames.clear();
-    v.modules.clear();
+    v.teardown(&globals);
     Captured {
         outcome,
         stdout,

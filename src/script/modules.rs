@@ -111,6 +111,7 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
         }
     };
     let globals = Rc::new(RefCell::new(Attrs::default()));
+    vm.module_globals.push(globals.clone());
     {
         let mut g = globals.borrow_mut();
         for n in super::aio::NATIVES {
