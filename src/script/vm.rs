@@ -1476,7 +1476,7 @@ impl Vm {
                 let frame = self.make_frame(&f, args, kwargs)?;
                 if f.code.is_async {
                     let c = Coro {
-                        name: f.code.name.clone(),
+                        name: f.code.qualname.clone(),
                         state: std::cell::Cell::new(CoroState::Created),
                         frames: RefCell::new(vec![frame]),
                     };
@@ -1589,7 +1589,7 @@ impl Vm {
                 "TypeError",
                 format!(
                     "{}() takes {} positional argument{} but {} {} given",
-                    code.name,
+                    code.qualname,
                     np,
                     if np == 1 { "" } else { "s" },
                     nargs,
@@ -1604,7 +1604,7 @@ impl Vm {
                     if !matches!(locals[i], Value::Undef) {
                         return self.err(
                             "TypeError",
-                            format!("{}() got multiple values for argument '{k}'", code.name),
+                            format!("{}() got multiple values for argument '{k}'", code.qualname),
                         );
                     }
                     locals[i] = v;
@@ -1615,7 +1615,10 @@ impl Vm {
                 None => {
                     return self.err(
                         "TypeError",
-                        format!("{}() got an unexpected keyword argument '{k}'", code.name),
+                        format!(
+                            "{}() got an unexpected keyword argument '{k}'",
+                            code.qualname
+                        ),
                     );
                 }
             }
@@ -1646,7 +1649,7 @@ impl Vm {
                 "TypeError",
                 format!(
                     "{}() missing {} required positional argument{}: {}",
-                    code.name,
+                    code.qualname,
                     missing.len(),
                     if missing.len() == 1 { "" } else { "s" },
                     list
@@ -1667,7 +1670,7 @@ impl Vm {
                             "TypeError",
                             format!(
                                 "{}() missing 1 required keyword-only argument: '{k}'",
-                                code.name
+                                code.qualname
                             ),
                         )
                     }
@@ -1780,7 +1783,8 @@ impl Vm {
                 ),
             },
             Value::Func(f) => match name {
-                "__name__" | "__qualname__" => Ok(Value::Str(f.code.name.clone())),
+                "__name__" => Ok(Value::Str(f.code.name.clone())),
+                "__qualname__" => Ok(Value::Str(f.code.qualname.clone())),
                 _ => self.err(
                     "AttributeError",
                     format!("'function' object has no attribute '{name}'"),
@@ -2135,6 +2139,12 @@ impl Vm {
         }
         let (ta, tb) = (self.type_name(&a), self.type_name(&b));
         let sym = op_symbol(op);
+        if op == BinOp::Mul && matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) {
+            return self.err(
+                "TypeError",
+                format!("can't multiply sequence by non-int of type '{tb}'"),
+            );
+        }
         if op == BinOp::Add && ta == "str" {
             return self.err(
                 "TypeError",
