@@ -21,6 +21,8 @@ enum Step {
     Sleep(u32),
     Locked,
     Raise,
+    Spawn,
+    Gather,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -30,6 +32,8 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (1u32..=2).prop_map(Step::Sleep),
         1 => Just(Step::Locked),
         1 => Just(Step::Raise),
+        1 => Just(Step::Spawn),
+        1 => Just(Step::Gather),
     ]
 }
 
@@ -41,10 +45,13 @@ fn program() -> impl Strategy<Value = (Vec<Vec<Step>>, bool)> {
 }
 
 fn render(tasks: &[Vec<Step>], create_first: bool) -> String {
-    let mut s = String::from("import asyncio\n\nlock = None\n\n");
+    let mut s = String::from(
+        "import asyncio\n\nlock = None\n\nasync def child(tag):\n    print(tag, 'start')\n    await asyncio.sleep(0)\n    print(tag, 'end')\n    return tag\n\n",
+    );
     for (i, steps) in tasks.iter().enumerate() {
         s.push_str(&format!("async def t{i}():\n"));
         let mut timed = 0;
+        let mut spawned = Vec::new();
         for (j, st) in steps.iter().enumerate() {
             match st {
                 Step::Print => s.push_str(&format!("    print('t{i} step {j}')\n")),
@@ -61,7 +68,17 @@ fn render(tasks: &[Vec<Step>], create_first: bool) -> String {
                 Step::Raise => s.push_str(&format!(
                     "    if True:\n        raise ValueError('t{i} failed at {j}')\n"
                 )),
+                Step::Spawn => {
+                    s.push_str(&format!("    c{j} = asyncio.create_task(child('t{i}c{j}'))\n"));
+                    spawned.push(j);
+                }
+                Step::Gather => s.push_str(&format!(
+                    "    print(await asyncio.gather(child('t{i}g{j}a'), child('t{i}g{j}b')))\n"
+                )),
             }
+        }
+        for j in spawned {
+            s.push_str(&format!("    print('t{i} joined', await c{j})\n"));
         }
         s.push_str(&format!("    return 't{i} done'\n\n"));
     }

@@ -461,6 +461,24 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                     report_budget(&mut v);
                     return;
                 }
+                // `raise SystemExit` / `SystemExit(0)` ends the program successfully, as in CPython.
+                if v.is_exc(&exc, "SystemExit") {
+                    let args = super::format::exc_args(&exc);
+                    match args.first() {
+                        None | Some(Value::None) | Some(Value::Int(0)) => return,
+                        Some(Value::Int(_)) => {}
+                        Some(other) => {
+                            let msg = v.py_str(other).unwrap_or_default();
+                            v.err.push_str(&format!("{msg}\n"));
+                        }
+                    }
+                    let line = v.exc_line(&exc);
+                    sim::fail_run(Failure::Exception {
+                        task: "main".into(),
+                        message: line,
+                    });
+                    return;
+                }
                 let tb = v.format_traceback(&exc);
                 v.err.push_str(&tb);
                 // The report carries the whole Python traceback: where it

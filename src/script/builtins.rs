@@ -749,7 +749,14 @@ pub fn call_builtin(
                     } else {
                         r
                     };
-                    Value::Int(r as i64)
+                    if r.abs() < 9.0e18 {
+                        Value::Int(r as i64)
+                    } else {
+                        num::norm(
+                            <num_bigint::BigInt as num_traits::FromPrimitive>::from_f64(r)
+                                .unwrap_or_default(),
+                        )
+                    }
                 }
                 (Value::Float(f), Some(n)) => {
                     let n = int_of(vm, &n)?;
@@ -1335,6 +1342,15 @@ pub fn builtin_attr(vm: &mut Vm, o: &Value, name: &str) -> PyResult<Value> {
         }
         Value::Builtin(Builtin(t)) if *t == "dict" && name == "fromkeys" => true,
         Value::Builtin(Builtin(t)) if *t == "str" && name == "join" => true,
+        // Unbound methods of builtin types (`key=str.lower`): called with the receiver first.
+        Value::Builtin(Builtin(t)) => match *t {
+            "str" => STR_METHODS.contains(&name),
+            "list" => LIST_METHODS.contains(&name),
+            "dict" => DICT_METHODS.contains(&name),
+            "set" => SET_METHODS.contains(&name),
+            "tuple" => matches!(name, "count" | "index"),
+            _ => false,
+        },
         _ => false,
     };
     if ok {
@@ -1620,16 +1636,36 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
         Value::Int(i) if name == "bit_length" => {
             Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64))
         }
-        Value::Builtin(Builtin("str")) if name == "join" => {
-            let sep = a0.unwrap_or_default();
-            call_method(vm, &sep, "join", args[1..].to_vec())
-        }
         Value::Builtin(Builtin("dict")) if name == "fromkeys" => {
             let mut d = Dict::default();
             for k in vm.collect(&a0.unwrap_or_default())? {
                 d.insert(Key(k), args.get(1).cloned().unwrap_or_default());
             }
             Ok(Value::Dict(Rc::new(RefCell::new(d))))
+        }
+        Value::Builtin(Builtin(t)) if matches!(*t, "str" | "list" | "dict" | "set" | "tuple") => {
+            let Some(recv) = a0 else {
+                return vm.err(
+                    "TypeError",
+                    format!("unbound method {t}.{name}() needs an argument"),
+                );
+            };
+            let want = Value::Builtin(Builtin(t));
+            let call = vm.call_sync(
+                &Value::Builtin(Builtin("isinstance")),
+                vec![recv.clone(), want],
+                vec![],
+            )?;
+            if !matches!(call, Value::Bool(true)) {
+                let tn = vm.type_name(&recv);
+                return vm.err(
+                    "TypeError",
+                    format!(
+                        "descriptor '{name}' for '{t}' objects doesn't apply to a '{tn}' object"
+                    ),
+                );
+            }
+            call_method(vm, &recv, name, args[1..].to_vec())
         }
         Value::Instance(_) | Value::Class(_) | Value::Module(_) => {
             let f = vm.get_attr(o, name)?;

@@ -98,6 +98,8 @@ pub enum Op {
 #[derive(Debug, Default)]
 pub struct Code {
     pub name: Rc<str>,
+    /// Dotted path like CPython's `__qualname__` (`Foo.bar`, `outer.<locals>.inner`).
+    pub qualname: Rc<str>,
     pub file: Rc<str>,
     pub ops: Vec<Op>,
     /// Source line of each op.

@@ -373,6 +373,8 @@ struct Compiler<'a> {
     fblocks: Vec<FBlock<'a>>,
     hidden_counter: u32,
     cur_line: u32,
+    /// Prefix of qualified names defined in this scope.
+    qualprefix: String,
 }
 
 impl<'a> Compiler<'a> {
@@ -385,6 +387,7 @@ impl<'a> Compiler<'a> {
     ) -> Compiler<'a> {
         let mut code = Code {
             name: Rc::from(name),
+            qualname: Rc::from(name),
             file: Rc::from(file),
             hidden,
             ..Code::default()
@@ -402,6 +405,7 @@ impl<'a> Compiler<'a> {
             fblocks: Vec::new(),
             hidden_counter: 0,
             cur_line: 1,
+            qualprefix: String::new(),
         }
     }
 
@@ -1045,6 +1049,9 @@ impl<'a> Compiler<'a> {
             self.code.hidden,
             ScopeKind::Function,
         );
+        let qual = format!("{}{}", self.qualprefix, f.name);
+        c.code.qualname = Rc::from(qual.as_str());
+        c.qualprefix = format!("{qual}.<locals>.");
         c.enclosing = enclosing;
         c.globals = scan.globals.clone();
         // Parameters first, in call order.
@@ -1108,6 +1115,9 @@ impl<'a> Compiler<'a> {
             self.code.hidden,
             ScopeKind::Class,
         );
+        let qual = format!("{}{}", self.qualprefix, name);
+        c.code.qualname = Rc::from(qual.as_str());
+        c.qualprefix = format!("{qual}.");
         let mut scan = Scan::default();
         scan_stmts(body, &mut scan);
         c.class_assigned = scan.assigned.iter().cloned().collect();

@@ -12,7 +12,7 @@ use super::ir::*;
 
 const SUPPORTED_STMTS: &str = "supported statements: def, async def, class, return, if, while, for, break, continue, pass, assignment, augmented assignment, del, global, nonlocal, assert, raise, try, with, async with, import asyncio/time/random";
 const SUPPORTED_EXPRS: &str = "supported expressions: literals, f-strings, names, attributes, subscripts, slices, calls, arithmetic, comparisons, and/or/not, conditional expressions, lambda, list/set/dict displays and comprehensions, await";
-const MODULES: &[&str] = &["asyncio", "time", "random"];
+const MODULES: &[&str] = &["asyncio", "time", "random", "typing"];
 
 /// Parse and lower `source`; every syntax error and every unsupported construct is reported.
 pub fn lower(path: &str, source: &str) -> Result<Module, Diagnostics> {
@@ -387,7 +387,7 @@ impl Lowerer {
                     self.reject(
                         a.range,
                         format!("module `{m}` is not available in scenarios"),
-                        "supported: import asyncio, import time, import random",
+                        "supported: import asyncio, import time, import random (and typing, for annotations)",
                     );
                     return None;
                 }
@@ -395,6 +395,13 @@ impl Lowerer {
                     module: m.to_string(),
                     alias: a.asname.as_ref().unwrap_or(&a.name).id.to_string(),
                 }
+            }
+            S::ImportFrom(i)
+                if i.module
+                    .as_ref()
+                    .is_some_and(|m| m.id.as_str() == "__future__") =>
+            {
+                StmtKind::Pass
             }
             S::ImportFrom(i) => {
                 let m = i.module.as_ref().map(|m| m.id.as_str()).unwrap_or("");

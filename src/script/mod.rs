@@ -47,23 +47,29 @@ pub fn compile(path: &str, source: &str) -> Result<ir::Module, Diagnostics> {
 /// Check a scenario on a thread with a large stack: hostile nesting must end in a diagnostic, never a
 /// stack overflow (the parser and the AST's destructor recurse). Once it passes, the nesting is bounded
 /// and later parses of the same source are safe on any thread.
-fn validate(path: &str, source: &str) -> Result<(), String> {
+fn validate(path: &str, source: &str, colour: bool) -> Result<(), String> {
     let (p, s) = (path.to_string(), source.to_string());
     let worker = std::thread::Builder::new()
         .name("awaitsim-parse".into())
         .stack_size(512 << 20)
-        .spawn(move || compile(&p, &s).map(|_| ()).map_err(|d| d.render(false)));
+        .spawn(move || compile(&p, &s).map(|_| ()).map_err(|d| d.render(colour)));
     match worker {
         Ok(h) => h
             .join()
             .unwrap_or_else(|_| Err(format!("error: {path}: the parser failed on this input\n"))),
         Err(_) => compile(path, source)
             .map(|_| ())
-            .map_err(|d| d.render(false)),
+            .map_err(|d| d.render(colour)),
     }
 }
 
-/// A checked scenario, ready to run any number of times (each run recompiles: compiled code is not `Sync`).
+/// Colour diagnostics only for a person at a terminal (and never with `NO_COLOR` set).
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A checked scenario, ready to run any number of times (compiled once per thread: compiled code is not `Sync`).
 #[derive(Debug)]
 pub struct ScriptProgram {
     path: String,
@@ -81,27 +87,31 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
     let shown = path.display().to_string();
     let source =
         std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
-    let mut program = ScriptProgram::new(&shown, &source, opts.cpu_cost_ns)?;
-    if opts.cpu_cost_ns == 0 {
-        // The file's header sets a cost the command line did not.
-        if let Some(d) = program.header.cpu_cost {
-            program.cpu_cost_ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        }
-    }
+    let mut program = ScriptProgram::checked(&shown, &source, opts.cpu_cost_ns, colour())?;
+    program.op_budget = u64::from(opts.budget.max_ops_per_step).saturating_mul(OPS_PER_CORE_OP);
     Ok(Box::new(program))
 }
 
 impl ScriptProgram {
     /// Check `source` (named `path` in messages); the error is the rendered diagnostics.
     pub fn new(path: &str, source: &str, cpu_cost_ns: u64) -> Result<ScriptProgram, String> {
-        validate(path, source)?;
+        Self::checked(path, source, cpu_cost_ns, false)
+    }
+
+    fn checked(
+        path: &str,
+        source: &str,
+        cpu_cost_ns: u64,
+        colour: bool,
+    ) -> Result<ScriptProgram, String> {
+        validate(path, source, colour)?;
         let header = Header::parse(source).map_err(|d| {
             Diagnostics {
                 path: path.to_string(),
                 source: source.to_string(),
                 items: vec![d],
             }
-            .render(false)
+            .render(colour)
         })?;
         // An explicit cost (the CLI's --cpu-cost) wins over the header's cpu-cost=.
         let cpu_cost_ns = match (cpu_cost_ns, header.cpu_cost) {
@@ -207,13 +217,11 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut 
     globals
         .borrow_mut()
         .insert(Rc::from("__name__"), value::Value::str("__main__"));
-    let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals));
+    let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals.clone()));
     let mut v = vm.borrow_mut();
     let stdout = std::mem::take(&mut v.out);
     let stderr = std::mem::take(&mut v.err);
-    // Drop interpreter state now: frames and modules hold reference cycles through the VM handle.
-    v.frames.clear();
-    v.modules.clear();
+    v.teardown(&globals);
     Captured {
         outcome,
         stdout,

@@ -52,6 +52,32 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Value> {
             Ok(module("random", a))
         }
         "asyncio" => load_asyncio(vm),
+        // Annotations are never evaluated; typing exists so that `from typing import ...` works.
+        "typing" => {
+            for n in [
+                "Any",
+                "Optional",
+                "List",
+                "Dict",
+                "Tuple",
+                "Set",
+                "Callable",
+                "Awaitable",
+                "Coroutine",
+                "Union",
+                "Iterable",
+                "Iterator",
+                "Sequence",
+                "Mapping",
+                "TypeVar",
+                "Generic",
+                "ClassVar",
+                "Final",
+            ] {
+                a.insert(Rc::from(n), native("object"));
+            }
+            Ok(module("typing", a))
+        }
         _ => vm.err("ModuleNotFoundError", format!("No module named '{name}'")),
     }
 }
@@ -85,6 +111,7 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
         }
     };
     let globals = Rc::new(RefCell::new(Attrs::default()));
+    vm.module_globals.push(globals.clone());
     {
         let mut g = globals.borrow_mut();
         for n in super::aio::NATIVES {

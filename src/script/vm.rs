@@ -97,6 +97,12 @@ pub struct Vm {
     pub cpu_cost_ns: u64,
     /// Calls from Rust into Python currently nested.
     pub native_depth: u32,
+    /// Every instance and closure cell made in this run, so teardown can break reference cycles.
+    pub made_instances: Vec<std::rc::Weak<Instance>>,
+    pub made_cells: Vec<std::rc::Weak<RefCell<Value>>>,
+    pub made_classes: Vec<std::rc::Weak<Class>>,
+    /// Globals of imported Python-level modules (the asyncio prelude).
+    pub module_globals: Vec<Rc<RefCell<Attrs>>>,
     /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
     pub suspend_line: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
@@ -124,6 +130,10 @@ impl Vm {
             cpu_cost_ns: 0,
             depth_offset: 0,
             native_depth: 0,
+            made_instances: Vec::new(),
+            made_cells: Vec::new(),
+            made_classes: Vec::new(),
+            module_globals: Vec::new(),
             suspend_line: 0,
             ops: 0,
             op_budget: 200_000_000,
@@ -1080,6 +1090,43 @@ impl Vm {
         self.err("SystemExit", "step budget exceeded")
     }
 
+    /// End of a run: break the reference cycles Python objects form (tasks and their wakeups, futures and
+    /// their callbacks, functions and their globals, classes and their methods), so a run's objects die with it.
+    pub fn teardown(&mut self, globals: &Rc<RefCell<Attrs>>) {
+        self.frames.clear();
+        for w in std::mem::take(&mut self.made_instances) {
+            if let Some(i) = w.upgrade() {
+                let attrs = std::mem::take(&mut *i.attrs.borrow_mut());
+                let exc = std::mem::take(&mut *i.exc.borrow_mut());
+                drop((attrs, exc));
+            }
+        }
+        for w in std::mem::take(&mut self.made_cells) {
+            if let Some(c) = w.upgrade() {
+                let v = std::mem::take(&mut *c.borrow_mut());
+                drop(v);
+            }
+        }
+        for w in std::mem::take(&mut self.made_classes) {
+            if let Some(c) = w.upgrade() {
+                let attrs = std::mem::take(&mut *c.attrs.borrow_mut());
+                drop(attrs);
+            }
+        }
+        for g in std::mem::take(&mut self.module_globals) {
+            let attrs = std::mem::take(&mut *g.borrow_mut());
+            drop(attrs);
+        }
+        for m in std::mem::take(&mut self.modules).into_values() {
+            if let Value::Module(m) = m {
+                let attrs = std::mem::take(&mut *m.attrs.borrow_mut());
+                drop(attrs);
+            }
+        }
+        let g = std::mem::take(&mut *globals.borrow_mut());
+        drop(g);
+    }
+
     /// A blocking call (`time.sleep`): the whole loop stands still while the
     /// virtual clock moves; a long one is a hazard naming the Python line.
     pub fn block(&mut self, ns: u64) {
@@ -1143,6 +1190,7 @@ impl Vm {
                     attrs: RefCell::new(ns),
                     builtin: false,
                 });
+                self.made_classes.push(Rc::downgrade(&cls));
                 for v in cls.attrs.borrow().values() {
                     if let Value::Func(f) = v {
                         *f.owner.borrow_mut() = Some(cls.clone());
@@ -1428,7 +1476,7 @@ impl Vm {
                 let frame = self.make_frame(&f, args, kwargs)?;
                 if f.code.is_async {
                     let c = Coro {
-                        name: f.code.name.clone(),
+                        name: f.code.qualname.clone(),
                         state: std::cell::Cell::new(CoroState::Created),
                         frames: RefCell::new(vec![frame]),
                     };
@@ -1446,11 +1494,13 @@ impl Vm {
                     let inst = new_instance_with_args(cls.clone(), args);
                     return Ok(Called::Value(inst));
                 }
-                let inst = Value::Instance(Rc::new(Instance {
+                let rc = Rc::new(Instance {
                     class: cls.clone(),
                     attrs: RefCell::new(Attrs::default()),
                     exc: RefCell::new(ExcInfo::default()),
-                }));
+                });
+                self.made_instances.push(Rc::downgrade(&rc));
+                let inst = Value::Instance(rc);
                 if self.is_exc(&inst, "BaseException") {
                     if let Value::Instance(i) = &inst {
                         i.attrs
@@ -1539,7 +1589,7 @@ impl Vm {
                 "TypeError",
                 format!(
                     "{}() takes {} positional argument{} but {} {} given",
-                    code.name,
+                    code.qualname,
                     np,
                     if np == 1 { "" } else { "s" },
                     nargs,
@@ -1554,7 +1604,7 @@ impl Vm {
                     if !matches!(locals[i], Value::Undef) {
                         return self.err(
                             "TypeError",
-                            format!("{}() got multiple values for argument '{k}'", code.name),
+                            format!("{}() got multiple values for argument '{k}'", code.qualname),
                         );
                     }
                     locals[i] = v;
@@ -1565,7 +1615,10 @@ impl Vm {
                 None => {
                     return self.err(
                         "TypeError",
-                        format!("{}() got an unexpected keyword argument '{k}'", code.name),
+                        format!(
+                            "{}() got an unexpected keyword argument '{k}'",
+                            code.qualname
+                        ),
                     );
                 }
             }
@@ -1596,7 +1649,7 @@ impl Vm {
                 "TypeError",
                 format!(
                     "{}() missing {} required positional argument{}: {}",
-                    code.name,
+                    code.qualname,
                     missing.len(),
                     if missing.len() == 1 { "" } else { "s" },
                     list
@@ -1617,7 +1670,7 @@ impl Vm {
                             "TypeError",
                             format!(
                                 "{}() missing 1 required keyword-only argument: '{k}'",
-                                code.name
+                                code.qualname
                             ),
                         )
                     }
@@ -1631,6 +1684,7 @@ impl Vm {
         let mut cells: Vec<Rc<RefCell<Value>>> = (0..code.ncellvars)
             .map(|_| Rc::new(RefCell::new(Value::Undef)))
             .collect();
+        self.made_cells.extend(cells.iter().map(Rc::downgrade));
         for &(li, ci) in &code.param_cells {
             *cells[ci].borrow_mut() = std::mem::take(&mut locals[li]);
         }
@@ -1729,7 +1783,8 @@ impl Vm {
                 ),
             },
             Value::Func(f) => match name {
-                "__name__" | "__qualname__" => Ok(Value::Str(f.code.name.clone())),
+                "__name__" => Ok(Value::Str(f.code.name.clone())),
+                "__qualname__" => Ok(Value::Str(f.code.qualname.clone())),
                 _ => self.err(
                     "AttributeError",
                     format!("'function' object has no attribute '{name}'"),
@@ -2084,6 +2139,12 @@ impl Vm {
         }
         let (ta, tb) = (self.type_name(&a), self.type_name(&b));
         let sym = op_symbol(op);
+        if op == BinOp::Mul && matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) {
+            return self.err(
+                "TypeError",
+                format!("can't multiply sequence by non-int of type '{tb}'"),
+            );
+        }
         if op == BinOp::Add && ta == "str" {
             return self.err(
                 "TypeError",
