@@ -6,6 +6,8 @@ use awaitsim::explore::{default_jobs, Shard, StrategyChoice};
 use awaitsim::{parse_duration, Budget, FaultPlan, Schedule, Seed, Strategy};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Deterministic simulation of asyncio programs: run them in virtual time
@@ -81,6 +83,10 @@ enum Command {
         /// Folder for --save.
         #[arg(long, default_value = "regressions")]
         regressions: PathBuf,
+        /// Continue the runs a Ctrl-C interrupted, from the `--json` output
+        /// they wrote (use the same flags).
+        #[arg(long)]
+        resume: Option<PathBuf>,
         #[command(flatten)]
         load: Load,
     },
@@ -213,6 +219,20 @@ impl Load {
     }
 }
 
+/// A flag Ctrl-C sets: the explorer finishes the schedules in flight,
+/// reports what ran and which schedules did not, and stops. A second Ctrl-C
+/// ends the process at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    let _ = ctrlc::set_handler(move || {
+        if f.swap(true, Ordering::Relaxed) {
+            std::process::exit(Exit::Interrupted.code());
+        }
+    });
+    flag
+}
+
 fn duration(s: &str) -> Result<Duration, String> {
     parse_duration(s).map_err(|e| e.to_string())
 }
@@ -266,6 +286,7 @@ fn main() {
             save,
             seed,
             regressions,
+            resume,
             load,
         } => app::explore(
             &app::ExploreOptions {
@@ -282,6 +303,8 @@ fn main() {
                 regressions_dir: regressions,
                 base_seed: seed,
                 load: load.options(),
+                resume,
+                interrupt: Some(interrupt_flag()),
             },
             loader,
             &mut out,

@@ -306,3 +306,65 @@ fn a_loop_that_never_awaits_is_stopped_by_the_step_budget_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
+    let d = tmp("interrupt");
+    let files = [
+        "bench/scenarios/race.py",
+        "sims/sleep_zero_is_a_pure_yield.py",
+    ];
+    let mut args = vec!["explore", "--json", "--seeds", "30000", "--jobs", "2"];
+    args.extend(files);
+    let child = bin()
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+    let first = text(&o.stdout);
+    let lines: Vec<serde_json::Value> = first
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{first}");
+    let ran = lines[0]["schedules"].as_u64().unwrap();
+    assert_eq!(lines[0]["interrupted"], true);
+    assert_eq!(lines[0]["resume_from"].as_u64(), Some(ran));
+    assert!(ran < 30000);
+    assert_eq!(
+        lines[1]["resume_from"].as_u64(),
+        Some(0),
+        "the unexplored file resumes from 0"
+    );
+    let record = d.join("first.jsonl");
+    std::fs::write(&record, &o.stdout).unwrap();
+    let mut args = vec![
+        "explore",
+        "--json",
+        "--seeds",
+        "30000",
+        "--jobs",
+        "2",
+        "--resume",
+        record.to_str().unwrap(),
+    ];
+    args.extend(files);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let rest: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rest[0]["schedules"].as_u64().unwrap() + ran, 30000);
+    assert_eq!(rest[1]["schedules"].as_u64(), Some(30000));
+    assert!(text(&o.stdout).lines().all(|l| !l.contains("interrupted")));
+}

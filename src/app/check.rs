@@ -83,6 +83,8 @@ fn check_one(p: &dyn Program, o: &CheckOptions) -> (Option<String>, String) {
                 regressions_dir: PathBuf::new(),
                 base_seed: Seed(0),
                 load: o.load.clone(),
+                resume: None,
+                interrupt: None,
             };
             let mut cfg = config_for(p, &eo);
             if let (Some(cap), crate::explore::Amount::Seeds(n)) = (o.max_seeds, cfg.amount) {

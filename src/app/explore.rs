@@ -12,6 +12,8 @@ use crate::report::json::ResultLine;
 use crate::sim::{FaultPlan, Seed};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Schedules per file when neither the flag nor the header says.
@@ -46,6 +48,11 @@ pub struct ExploreOptions {
     pub base_seed: Seed,
     /// How to load scenarios.
     pub load: LoadOptions,
+    /// Continue the interrupted runs recorded in this `--json` output.
+    pub resume: Option<PathBuf>,
+    /// Set by a Ctrl-C handler: finish the schedules in flight, report
+    /// what ran, and stop.
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 /// The exploration settings for one file: flags first, then its header,
@@ -71,7 +78,32 @@ pub(crate) fn config_for(p: &dyn Program, o: &ExploreOptions) -> ExploreConfig {
     cfg.keep_going = o.keep_going;
     cfg.budget = o.load.budget;
     cfg.hazards = p.hazard_policy();
+    cfg.interrupt = o.interrupt.clone();
     cfg
+}
+
+/// Where each file's interrupted run stopped, from a `--json` output.
+fn resume_points(path: &Path) -> Result<std::collections::BTreeMap<String, u64>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut points = std::collections::BTreeMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let l: ResultLine = serde_json::from_str(line).map_err(|e| {
+            format!(
+                "{}:{}: not an `explore --json` line ({e}); pass the file an interrupted `explore --json` wrote",
+                path.display(),
+                n + 1
+            )
+        })?;
+        if let Some(r) = l.resume_from {
+            points.insert(l.file, r);
+        }
+    }
+    Ok(points)
 }
 
 /// The full report of a found failure (replayed once more with its trace),
@@ -119,6 +151,28 @@ fn summary(file: &str, e: &Exploration, cfg: &ExploreConfig) -> String {
     s
 }
 
+/// The JSON line of a file that was not explored.
+fn error_line(file: &Path, o: &ExploreOptions) -> ResultLine {
+    ResultLine {
+        file: file.display().to_string(),
+        status: "error".into(),
+        strategy: String::new(),
+        faults: String::new(),
+        schedules: 0,
+        distinct: 0,
+        schedules_per_sec: 0.0,
+        failures_by_kind: Default::default(),
+        failure: None,
+        error: None,
+        shard: o.shard.map(|s| s.to_string()),
+        total_seeds: None,
+        hashes: Vec::new(),
+        elapsed_sec: 0.0,
+        interrupted: false,
+        resume_from: None,
+    }
+}
+
 /// Explores each scenario and reports per file.
 pub fn explore(
     o: &ExploreOptions,
@@ -133,36 +187,68 @@ pub fn explore(
             return Exit::BadInput;
         }
     };
+    let resume = match &o.resume {
+        Some(path) => match resume_points(path) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let _ = writeln!(err, "awaitsim: {e}");
+                return Exit::BadInput;
+            }
+        },
+        None => None,
+    };
     let mut exit = Exit::Ok;
+    let interrupted = || {
+        o.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    };
     for file in files {
+        if interrupted() {
+            let _ = writeln!(
+                err,
+                "awaitsim: interrupted: {} not explored",
+                file.display()
+            );
+            if o.json {
+                // Recorded, so that `--resume` explores it from the start.
+                let mut line = error_line(&file, o);
+                line.status = "pass".into();
+                line.error = None;
+                line.interrupted = true;
+                line.resume_from = Some(0);
+                let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
+            }
+            exit = exit.max(Exit::Interrupted);
+            continue;
+        }
         let p = match loader(&file, &o.load) {
             Ok(p) => p,
             Err(msg) => {
                 let _ = writeln!(err, "{}", msg.trim_end());
                 if o.json {
-                    let line = ResultLine {
-                        file: file.display().to_string(),
-                        status: "error".into(),
-                        strategy: String::new(),
-                        faults: String::new(),
-                        schedules: 0,
-                        distinct: 0,
-                        schedules_per_sec: 0.0,
-                        failures_by_kind: Default::default(),
-                        failure: None,
-                        error: Some(msg.lines().next().unwrap_or("").to_string()),
-                        shard: o.shard.map(|s| s.to_string()),
-                        total_seeds: None,
-                        hashes: Vec::new(),
-                        elapsed_sec: 0.0,
-                    };
+                    let mut line = error_line(&file, o);
+                    line.error = Some(msg.lines().next().unwrap_or("").to_string());
                     let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
                 }
-                exit = Exit::BadInput;
+                exit = exit.max(Exit::BadInput);
                 continue;
             }
         };
-        let cfg = config_for(&*p, o);
+        let mut cfg = config_for(&*p, o);
+        if let Some(points) = &resume {
+            match points.get(p.path()) {
+                Some(&from) => cfg.start = from,
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "awaitsim: {}: nothing to resume (it was not interrupted)",
+                        p.path()
+                    );
+                    continue;
+                }
+            }
+        }
         let e = with_progress(&*p, &cfg, !o.json && std::io::stderr().is_terminal());
         let of = match cfg.amount {
             Amount::Seeds(n) => n.to_string(),
@@ -198,6 +284,15 @@ pub fn explore(
                 let _ = write!(out, "{r}");
             }
             let _ = writeln!(out, "{}", summary(p.path(), &e, &cfg));
+        }
+        if e.interrupted {
+            let _ = writeln!(
+                err,
+                "awaitsim: interrupted {}: schedules {}.. not run; `explore --json` records this, and `explore --resume THAT_FILE` continues",
+                p.path(),
+                e.next_index
+            );
+            exit = exit.max(Exit::Interrupted);
         }
         if let Some(f) = e.failures.first() {
             exit = exit.max(Exit::Failed);

@@ -31,6 +31,8 @@ pub enum Exit {
     Failed = 1,
     /// Bad input or usage.
     BadInput = 2,
+    /// Stopped by Ctrl-C before everything ran (the shell's 128 + SIGINT).
+    Interrupted = 130,
 }
 
 impl Exit {

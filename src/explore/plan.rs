@@ -4,6 +4,8 @@
 use crate::sim::{Budget, FaultPlan, HazardPolicy, Seed, Strategy};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The strategy of an exploration: one for every schedule, or a portfolio
@@ -141,6 +143,12 @@ pub struct ExploreConfig {
     pub budget: Budget,
     /// Hazard policy per run.
     pub hazards: HazardPolicy,
+    /// The first schedule index to run (to resume an interrupted run).
+    pub start: u64,
+    /// Set (by a Ctrl-C handler) to stop after the schedules in flight:
+    /// every index below [`crate::explore::Exploration::next_index`] has
+    /// then run, none above it.
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl ExploreConfig {
@@ -156,6 +164,8 @@ impl ExploreConfig {
             keep_going: false,
             budget: Budget::default(),
             hazards: HazardPolicy::default(),
+            start: 0,
+            interrupt: None,
         }
     }
 }

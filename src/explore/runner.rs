@@ -47,6 +47,11 @@ pub struct Exploration {
     pub by_kind: BTreeMap<FailureKind, u64>,
     /// Wall-clock time taken.
     pub elapsed: Duration,
+    /// Stopped by [`ExploreConfig::interrupt`] before all schedules ran.
+    pub interrupted: bool,
+    /// The first schedule index not run (every index from the config's
+    /// `start` up to here ran, for this shard): where a resumed run starts.
+    pub next_index: u64,
 }
 
 impl Exploration {
@@ -125,9 +130,18 @@ pub fn explore_with_progress<T: Target + ?Sized>(
         let mut part = Partial::default();
         let mut sims: BTreeMap<Strategy, Sim> = BTreeMap::new();
         'chunks: loop {
+            // Decide to stop before claiming: every claimed chunk then runs
+            // to its end, so "what ran" is a prefix of the indices.
+            let stop = config
+                .interrupt
+                .as_ref()
+                .is_some_and(|f| f.load(Ordering::Relaxed));
+            if stop || deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
             let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-            let lo = chunk.saturating_mul(CHUNK);
-            if lo >= limit || deadline.is_some_and(|d| Instant::now() >= d) {
+            let lo = config.start.saturating_add(chunk.saturating_mul(CHUNK));
+            if lo >= limit {
                 break;
             }
             let hi = (lo + CHUNK).min(limit);
@@ -186,8 +200,18 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     } else {
         first_fail.load(Ordering::Relaxed)
     };
+    let next_index = config
+        .start
+        .saturating_add(next_chunk.load(Ordering::Relaxed).saturating_mul(CHUNK))
+        .min(limit);
     let mut result = Exploration {
         elapsed: start.elapsed(),
+        interrupted: config
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+            && next_index < limit,
+        next_index,
         ..Exploration::default()
     };
     let mut hashes: BTreeMap<u64, u64> = BTreeMap::new();
@@ -209,7 +233,8 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     if cutoff != u64::MAX && deadline.is_none() {
         // Every owned index up to the first failure ran (and maybe a few
         // past it, in other workers' chunks): count exactly those.
-        result.schedules = config.shard.size_of(cutoff + 1);
+        result.schedules = config.shard.size_of(cutoff + 1) - config.shard.size_of(config.start);
+        result.next_index = cutoff + 1;
     }
     result.failures.sort_by_key(|f| f.index);
     result.failures.truncate(KEEP_FAILURES);

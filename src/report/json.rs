@@ -62,6 +62,13 @@ pub struct ResultLine {
     pub hashes: Vec<(String, u64)>,
     /// Wall-clock seconds.
     pub elapsed_sec: f64,
+    /// Stopped by Ctrl-C before every schedule ran.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub interrupted: bool,
+    /// For an interrupted run: the first schedule index not run;
+    /// `explore --resume THIS_FILE` continues from it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resume_from: Option<u64>,
 }
 
 impl ResultLine {
@@ -114,6 +121,8 @@ impl ResultLine {
                 Vec::new()
             },
             elapsed_sec: e.elapsed.as_secs_f64(),
+            interrupted: e.interrupted,
+            resume_from: e.interrupted.then_some(e.next_index),
         }
     }
 }
@@ -188,5 +197,7 @@ fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
         total_seeds: parts[0].total_seeds,
         hashes: Vec::new(),
         elapsed_sec: elapsed,
+        interrupted: parts.iter().any(|p| p.interrupted),
+        resume_from: None,
     }
 }
