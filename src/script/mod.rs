@@ -17,7 +17,9 @@ pub mod ir;
 pub mod lower;
 mod modules;
 mod num;
+mod protocol;
 mod rng;
+mod traceback;
 mod value;
 mod vm;
 
