@@ -109,7 +109,7 @@ impl Vm {
             },
             Value::Method(m) if name == "__self__" => Ok(m.0.clone()),
             Value::Method(m) => self.get_attr(&m.1.clone(), name),
-            _ => super::builtins::builtin_attr(self, o, name),
+            _ => super::methods::builtin_attr(self, o, name),
         }
     }
 

@@ -512,19 +512,19 @@ impl Vm {
                             continue;
                         }
                     }
-                    let v = super::builtins::getitem(self, &o, &i)?;
+                    let v = super::subscript::getitem(self, &o, &i)?;
                     self.frames[fi].stack.push(v);
                 }
                 Op::StoreSubscr => {
                     let i = f.stack.pop().unwrap_or_default();
                     let o = f.stack.pop().unwrap_or_default();
                     let v = f.stack.pop().unwrap_or_default();
-                    super::builtins::setitem(self, &o, i, v)?;
+                    super::subscript::setitem(self, &o, i, v)?;
                 }
                 Op::DelSubscr => {
                     let i = f.stack.pop().unwrap_or_default();
                     let o = f.stack.pop().unwrap_or_default();
-                    super::builtins::delitem(self, &o, &i)?;
+                    super::subscript::delitem(self, &o, &i)?;
                 }
                 Op::Pop => {
                     f.stack.pop();
@@ -1456,7 +1456,7 @@ impl Vm {
                 }
             }
             _ => {
-                let v = super::builtins::call_method(self, &obj, name, args)?;
+                let v = super::methods::call_method(self, &obj, name, args)?;
                 self.frames[fi].stack.push(v);
                 Ok(())
             }
@@ -1545,17 +1545,17 @@ impl Vm {
                 }
                 if let (Value::List(l), "sort") = (&m.0, &*m.1) {
                     let l = l.clone();
-                    return super::builtins::list_sort(self, &l, &kwargs).map(Called::Value);
+                    return super::methods::list_sort(self, &l, &kwargs).map(Called::Value);
                 }
                 if let (Value::Str(s), "format") = (&m.0, &*m.1) {
                     let s = s.clone();
-                    return super::builtins::str_format(self, &s, &args, &kwargs)
+                    return super::methods::str_format(self, &s, &args, &kwargs)
                         .map(|r| Called::Value(Value::str(&r)));
                 }
                 if !kwargs.is_empty() {
                     return self.err("TypeError", format!("{}() takes no keyword arguments", m.1));
                 }
-                super::builtins::call_method(self, &m.0, &m.1, args).map(Called::Value)
+                super::methods::call_method(self, &m.0, &m.1, args).map(Called::Value)
             }
             other => {
                 let tn = self.type_name(&other);
