@@ -20,6 +20,7 @@ mod modules;
 mod num;
 mod protocol;
 mod rng;
+mod scope;
 mod subscript;
 mod traceback;
 mod value;
