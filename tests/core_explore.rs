@@ -112,6 +112,7 @@ fn a_sleeper_never_logs_before_a_task_that_only_yields() {
     let strategies = [
         Strategy::Fifo,
         Strategy::Random,
+        Strategy::Pos,
         Strategy::Pct { depth: 1 },
         Strategy::Pct { depth: 2 },
         Strategy::Pct { depth: 3 },
@@ -354,13 +355,10 @@ fn the_full_trace_does_not_change_the_run() {
     }
 }
 
-/// KNOWN BUG (reported, not fixed here): a schedule token does not carry the
-/// fault plan, and with no plan the replaying `Sim` makes no fault
-/// decisions, so the token's fault decisions are read as scheduling
-/// decisions and the replay silently diverges (here: the injected failure
-/// and the lateness vanish). `check`'s `AWAITSIM_SCHEDULE` replay works
-/// because it reuses the check's plan; the CLI's `replay --schedule TOKEN
-/// FILE` has no fault flags and would hit this. Run with `--ignored`.
+/// A schedule token alone replays a fault-injected run: the replaying `Sim`
+/// has no fault plan of its own, so the token must carry it (without it, the
+/// token's fault decisions would be read as scheduling decisions and the
+/// replay would silently diverge: the failure and lateness would vanish).
 #[test]
 fn a_schedule_token_alone_replays_a_fault_injected_run() {
     let prog = || async {
@@ -380,4 +378,87 @@ fn a_schedule_token_alone_replays_a_fault_injected_run() {
         .try_run(prog());
     assert_eq!(replay.result, first.result);
     assert_eq!(replay.report.trace_hash, first.report.trace_hash);
+}
+
+/// Runs depend on nothing but their inputs: the same seeds explored on two
+/// other threads at once (each with its own thread-local loop state) give
+/// the same failures, hashes and traces as on this thread.
+#[test]
+fn runs_on_other_threads_are_identical() {
+    fn explore() -> Vec<(u64, String, Option<String>)> {
+        let plan: FaultPlan = "late=1,fail=0.2".parse().unwrap();
+        let mut sim = Sim::new(0)
+            .strategy(Strategy::Random)
+            .faults(plan)
+            .trace(TraceMode::Full);
+        (0..200)
+            .map(|i| {
+                sim.set_seed(Seed(9).nth(i));
+                let out = sim.try_run(async {
+                    let r = awaitsim::io("rpc", Duration::from_millis(3)).await;
+                    assert!(r.is_ok(), "rpc failed");
+                    lost_update().await;
+                });
+                (
+                    out.report.trace_hash,
+                    out.report.trace.unwrap().render(),
+                    out.result.err().map(|f| f.to_string()),
+                )
+            })
+            .collect()
+    }
+    let here = explore();
+    assert!(here.iter().any(|r| r.2.is_some()), "some runs fail");
+    assert!(here.iter().any(|r| r.2.is_none()), "some runs pass");
+    let threads: Vec<_> = (0..2).map(|_| std::thread::spawn(explore)).collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), here);
+    }
+}
+
+#[test]
+fn pos_finds_the_lost_update_within_100_seeds() {
+    assert_finds_lost_update(Strategy::Pos);
+}
+
+/// `check_determinism` stays quiet for a test that depends only on its
+/// inputs (even one that fails on some schedules), and names the first seed
+/// whose two runs interleaved differently when hidden state leaks between
+/// runs; `run` then panics saying so instead of exploring.
+#[test]
+fn check_determinism_tells_hidden_state_from_a_race() {
+    let racy = check(lost_update)
+        .seeds(50)
+        .strategy(Strategy::Random)
+        .check_determinism();
+    assert_eq!(racy.find_nondeterminism(), None);
+
+    thread_local! {
+        static LEAK: Cell<u64> = const { Cell::new(0) };
+    }
+    let leaky = || async {
+        let h = spawn(async { yield_now().await });
+        // State kept between runs changes the interleaving.
+        let n = LEAK.with(|l| l.replace(l.get() + 1));
+        for _ in 0..n % 3 {
+            yield_now().await;
+        }
+        h.await.unwrap();
+    };
+    let found = check(leaky)
+        .seeds(50)
+        .strategy(Strategy::Fifo)
+        .check_determinism()
+        .find_nondeterminism();
+    assert_eq!(found, Some(Seed(0).nth(0)));
+    let payload = std::panic::catch_unwind(|| {
+        check(leaky)
+            .seeds(50)
+            .strategy(Strategy::Fifo)
+            .check_determinism()
+            .run()
+    })
+    .expect_err("nondeterminism is a failure");
+    let text = panic_text(payload);
+    assert!(text.contains("uncontrolled nondeterminism"), "{text}");
 }

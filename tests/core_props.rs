@@ -1,16 +1,16 @@
 //! Property tests of the core executor over generated task programs.
 //!
 //! A generator builds random trees of tasks: each task is a list of
-//! operations (sleep, yield, blocking call, I/O point, timeout, spawn a
-//! child, cancel a child, join a child, create-and-drop a future) and may
-//! end by panicking. The same
+//! operations (sleep, also through a foreign waker; yield, blocking call,
+//! I/O point, timeout, spawn a child, cancel a child, join a child,
+//! create-and-drop a future) and may end by panicking. The same
 //! program is run by awaitsim under every strategy and many seeds, with every
 //! task logging what it does into one shared log, and the log is checked
 //! against the guarantees of DESIGN.md. Under `fifo` with no faults the log
 //! must equal, event for event, the log of a small reference interpreter of
 //! CPython's `_run_once` written below, independently of `src/sim`.
 //!
-//! Cost: `AWAITSIM_PROPTEST_CASES` (default 128) programs per property and
+//! Cost: `AWAITSIM_PROPTEST_CASES` (default 256) programs per property and
 //! `AWAITSIM_PROPTEST_SEEDS` (default 4) seeds per strategy and program.
 
 use awaitsim::sim::{Event, Fault};
@@ -39,7 +39,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: env_u64("AWAITSIM_PROPTEST_CASES", 128) as u32,
+        cases: env_u64("AWAITSIM_PROPTEST_CASES", 256) as u32,
         ..ProptestConfig::default()
     }
 }
@@ -48,10 +48,12 @@ fn seeds_per_strategy() -> u64 {
     env_u64("AWAITSIM_PROPTEST_SEEDS", 4)
 }
 
-/// Every strategy the executor offers: fifo, random, and pct at depths 1..=4.
-const STRATEGIES: [Strategy; 6] = [
+/// Every strategy the executor offers: fifo, random, pos, and pct at depths
+/// 1..=4.
+const STRATEGIES: [Strategy; 7] = [
     Strategy::Fifo,
     Strategy::Random,
+    Strategy::Pos,
     Strategy::Pct { depth: 1 },
     Strategy::Pct { depth: 2 },
     Strategy::Pct { depth: 3 },
@@ -86,6 +88,9 @@ enum GOp {
     Cancel(usize),
     /// `timeout(first, sleep(second))`.
     Timeout(u64, u64),
+    /// A sleep polled with a waker that is not the loop's own (as inside a
+    /// combinator): must behave exactly like `Sleep`.
+    ForeignSleep(u64),
 }
 
 /// One operation of a flattened program; tasks are named by their index in
@@ -108,6 +113,8 @@ struct TaskDef {
     ops: Vec<Op>,
     panics: bool,
     parent: Option<usize>,
+    /// Indices of the `Op::Sleep`s awaited through a foreign waker.
+    foreign: BTreeSet<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -186,12 +193,18 @@ fn flatten(t: &GTask, parent: Option<usize>, out: &mut Vec<TaskDef>) -> usize {
         ops: Vec::new(),
         panics: t.panics,
         parent,
+        foreign: BTreeSet::new(),
     });
+    let mut foreign = BTreeSet::new();
     let mut ops = Vec::new();
     let mut unjoined: Vec<usize> = Vec::new();
     for op in &t.ops {
         match op {
             GOp::Sleep(d) => ops.push(Op::Sleep(*d)),
+            GOp::ForeignSleep(d) => {
+                foreign.insert(ops.len());
+                ops.push(Op::Sleep(*d));
+            }
             GOp::Yield => ops.push(Op::Yield),
             GOp::Block(d) => ops.push(Op::Block(*d)),
             GOp::Io(d) => ops.push(Op::Io(*d)),
@@ -220,6 +233,7 @@ fn flatten(t: &GTask, parent: Option<usize>, out: &mut Vec<TaskDef>) -> usize {
     // retrieved by an awaiter.
     ops.extend(unjoined.into_iter().map(Op::Join));
     out[me].ops = ops;
+    out[me].foreign = foreign;
     me
 }
 
@@ -227,6 +241,7 @@ fn leaf_op() -> BoxedStrategy<GOp> {
     prop_oneof![
         // Few distinct delays, so that equal deadlines are common.
         3 => prop::sample::select(vec![0u64, 1, 2, 3, 5, 10]).prop_map(|ms| GOp::Sleep(ms * MS)),
+        1 => prop::sample::select(vec![0u64, 1, 2, 5]).prop_map(|ms| GOp::ForeignSleep(ms * MS)),
         2 => Just(GOp::Yield),
         // 120 ms crosses the blocking-hazard threshold (reported, not fatal).
         1 => prop::sample::select(vec![1u64, 2, 5, 120]).prop_map(|ms| GOp::Block(ms * MS)),
@@ -416,6 +431,26 @@ fn point<F: Future>(ctx: &Rc<Ctx>, task: usize, op: usize, fut: F) -> Point<F> {
     }
 }
 
+/// Polls its future with a waker of its own that forwards to the task's, as
+/// combinators do (without `FuturesUnordered`'s extra cooperative yields).
+struct Foreign<F>(Pin<Box<F>>);
+
+struct Forward(std::task::Waker);
+
+impl std::task::Wake for Forward {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for Foreign<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let waker = std::task::Waker::from(std::sync::Arc::new(Forward(cx.waker().clone())));
+        self.0.as_mut().poll(&mut Context::from_waker(&waker))
+    }
+}
+
 fn io_name(task: usize, op: usize) -> String {
     format!("t{task}.{op}")
 }
@@ -460,6 +495,10 @@ fn task(ctx: Rc<Ctx>, me: usize) -> Pin<Box<dyn Future<Output = ()>>> {
         let mut handles: BTreeMap<usize, JoinHandle<()>> = BTreeMap::new();
         for (i, op) in def.ops.iter().enumerate() {
             match *op {
+                Op::Sleep(d) if def.foreign.contains(&i) => {
+                    let sleep = awaitsim::sleep(Duration::from_nanos(d));
+                    point(&ctx, me, i, Foreign(Box::pin(sleep))).await;
+                }
                 Op::Sleep(d) => point(&ctx, me, i, awaitsim::sleep(Duration::from_nanos(d))).await,
                 Op::Yield => point(&ctx, me, i, awaitsim::yield_now()).await,
                 Op::Block(d) => {
@@ -1068,7 +1107,8 @@ fn check_timers(r: &Run, ordered: bool, on_time: bool) -> Result<(), TestCaseErr
 }
 
 /// The same run again gives the same trace; its schedule token, printed and
-/// parsed back, replays it on a `Sim` with another seed and strategy.
+/// parsed back, replays it on a `Sim` with another seed and strategy and no
+/// fault plan.
 fn check_replay(
     prog: &Program,
     plan: &FaultPlan,
@@ -1099,14 +1139,48 @@ fn check_replay(
     let token = report.schedule.to_string();
     let parsed: Schedule = token.parse().expect("tokens parse");
     prop_assert_eq!(&parsed, &report.schedule);
+    // The token carries the fault plan: the replaying Sim has none of its
+    // own, another seed, and the default strategy.
     let mut replay = Sim::new(seed ^ 0x5555_aaaa_5555_aaaa)
-        .faults(plan.clone())
         .trace(TraceMode::Full)
         .schedule(parsed);
     let replayed = run_on(&mut replay, &prog);
     prop_assert_eq!(replayed.out.report.trace_hash, report.trace_hash);
     prop_assert_eq!(rendered(&replayed), rendered(r));
     prop_assert_eq!(&replayed.log, &r.log);
+    Ok(())
+}
+
+/// PCT with depth 1 has no priority change points: whenever two tasks are
+/// ready together, the same one of the two always runs first. Readiness is
+/// read off the trace (spawned or woken, until its step begins).
+fn check_fixed_priorities(r: &Run) -> Result<(), TestCaseError> {
+    let trace = r.out.report.trace.as_ref().unwrap();
+    let mut ready: BTreeSet<usize> = BTreeSet::new();
+    let mut before: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for rec in &trace.events {
+        match rec.event {
+            Event::Spawn { task, .. } | Event::Wake { task } => {
+                ready.insert(task.index());
+            }
+            Event::Step { task } => {
+                let t = task.index();
+                ready.remove(&t);
+                for &u in &ready {
+                    prop_assert!(
+                        !before.contains(&(u, t)),
+                        "pct:1 ran task #{} before #{} and later #{} before #{}",
+                        u,
+                        t,
+                        t,
+                        u
+                    );
+                    before.insert((t, u));
+                }
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 
@@ -1296,14 +1370,32 @@ proptest! {
     /// children start only after their spawner suspends, un-awaited futures
     /// never run, sleeps never end early, a blocking call of d moves the
     /// clock by exactly d, every task finishes and every failure reaches its
-    /// awaiter as `JoinError::Panicked`.
+    /// awaiter as `JoinError::Panicked`; the trace names each departure from
+    /// FIFO order, and a run without one is the FIFO run.
     #[test]
     fn every_strategy_keeps_the_core_guarantees(prog in program(), base in any::<u64>()) {
         let plan = FaultPlan::none();
         let tasks = prog.tasks.len();
+        let fifo = Model::run(&prog);
         for_each_run(&prog, &plan, base, |strategy, seed, r| {
             prop_assert!(r.out.result.is_ok(), "{} seed {}: {:?}", strategy, seed, r.out.result);
             check_log(&prog, &plan, r)?;
+            // Every departure from FIFO order is named in the trace, one per
+            // non-zero decision of the schedule; a run with none is the FIFO
+            // run.
+            let departures = r.out.report.trace.as_ref().unwrap().events.iter()
+                .filter(|rec| matches!(rec.event, Event::Departure { .. }))
+                .count();
+            prop_assert_eq!(departures, r.out.report.schedule.departures());
+            if strategy == Strategy::Fifo {
+                prop_assert_eq!(departures, 0);
+            }
+            if departures == 0 {
+                prop_assert_eq!(&r.log, &fifo, "{} seed {} made no departure", strategy, seed);
+            }
+            if strategy == (Strategy::Pct { depth: 1 }) {
+                check_fixed_priorities(r)?;
+            }
             check_timers(r, strategy == Strategy::Fifo, !prog.has_blocks())?;
             if !prog.has_cancels() {
                 let ended = r.log.iter().filter(|e| matches!(e.kind, Kind::End | Kind::Panicking)).count();
@@ -1535,7 +1627,7 @@ fn fifo_matches_cpython_asyncio_on_generated_programs() {
         eprintln!("skipped: needs python3 >= 3.11 on the PATH");
         return;
     }
-    let n = env_u64("AWAITSIM_PROPTEST_CASES", 128);
+    let n = env_u64("AWAITSIM_PROPTEST_CASES", 256);
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let programs: Vec<Program> = (0..n)
         .map(|_| cpython_subset(&program().new_tree(&mut runner).unwrap().current()))

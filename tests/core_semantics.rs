@@ -974,3 +974,129 @@ fn a_task_awaiting_its_own_handle_is_a_deadlock() {
         }
     );
 }
+
+// ---------------------------------------------------------------------------
+// Foreign wakers: combinators and channels
+// ---------------------------------------------------------------------------
+
+/// Sleeps, yields and I/O polled inside a combinator with its own wakers
+/// (`FuturesUnordered`) wake the combinator's waker, not just the task:
+/// every member completes, in deadline order, at the max of its latencies.
+#[test]
+fn leaf_futures_inside_futures_unordered_complete_in_deadline_order() {
+    use futures::stream::{FuturesUnordered, StreamExt};
+    let (order, at) = run(async {
+        let mut set = FuturesUnordered::new();
+        for (i, d) in [(0u64, 30u64), (1, 10), (2, 20), (3, 0)] {
+            set.push(async move {
+                yield_now().await;
+                if i == 2 {
+                    io("rpc", ms(d)).await.unwrap();
+                } else {
+                    sleep(ms(d)).await;
+                }
+                yield_now().await;
+                (i, now())
+            });
+        }
+        let mut order = Vec::new();
+        while let Some(done) = set.next().await {
+            order.push(done);
+        }
+        (order, now())
+    });
+    assert_eq!(order, [(3, ms(0)), (1, ms(10)), (2, ms(20)), (0, ms(30))]);
+    assert_eq!(at, ms(30));
+}
+
+/// `select` of two sleeps resumes at the earlier deadline; `join` of two
+/// at the later one.
+#[test]
+fn select_and_join_of_sleeps_cost_the_min_and_the_max() {
+    use futures::future::{join, select, Either};
+    let (first, t_select, t_join) = run(async {
+        let first = match select(Box::pin(sleep(ms(20))), Box::pin(sleep(ms(5)))).await {
+            Either::Left(_) => "left",
+            Either::Right(_) => "right",
+        };
+        let t_select = now();
+        join(sleep(ms(7)), sleep(ms(3))).await;
+        (first, t_select, now())
+    });
+    assert_eq!(first, "right");
+    assert_eq!(t_select, ms(5));
+    assert_eq!(t_join, ms(12));
+}
+
+/// A waker kept by a hand-written primitive and woken from another task
+/// queues the waiting task's step at the moment of the wake (`call_soon`),
+/// behind what is already ready.
+#[test]
+fn a_task_woken_by_another_task_resumes_behind_the_ready_queue() {
+    struct Signal(Rc<RefCell<(bool, Option<Waker>)>>);
+    impl Future for Signal {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let mut s = self.0.borrow_mut();
+            if s.0 {
+                return Poll::Ready(());
+            }
+            s.1 = Some(cx.waker().clone());
+            set_wait("signal");
+            Poll::Pending
+        }
+    }
+    let log = new_log();
+    let (lw, ls, lo) = (log.clone(), log.clone(), log.clone());
+    run(async move {
+        let state = Rc::new(RefCell::new((false, None::<Waker>)));
+        let st = state.clone();
+        let waiter = spawn(async move {
+            Signal(st).await;
+            push(&lw, format!("waiter at {:?}", now()));
+        });
+        let st = state.clone();
+        let setter = spawn(async move {
+            sleep(ms(4)).await;
+            let w = {
+                let mut s = st.borrow_mut();
+                s.0 = true;
+                s.1.take()
+            };
+            push(&ls, "set");
+            w.expect("the waiter is parked").wake();
+            yield_now().await;
+            push(&ls, "setter after yield");
+        });
+        let other = spawn(async move {
+            sleep(ms(4)).await;
+            push(&lo, "other");
+        });
+        waiter.await.unwrap();
+        setter.await.unwrap();
+        other.await.unwrap();
+    });
+    // At 4 ms the setter's and other's steps are ready (in timer order); the
+    // setter wakes the waiter (queued after other) and yields (queued after
+    // the waiter).
+    assert_eq!(
+        entries(&log),
+        ["set", "other", "waiter at 4ms", "setter after yield"]
+    );
+}
+
+/// A `futures` channel between tasks: the receiver resumes one iteration
+/// after the send, at the sender's time.
+#[test]
+fn a_futures_channel_between_tasks_delivers_at_the_senders_time() {
+    let (v, at) = run(async {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        spawn(async move {
+            sleep(ms(8)).await;
+            tx.send(42).unwrap();
+        });
+        let v = rx.await.unwrap();
+        (v, now())
+    });
+    assert_eq!((v, at), (42, ms(8)));
+}

@@ -3,7 +3,7 @@
 //! the file must show.
 
 use super::plan::StrategyChoice;
-use crate::report::diagnostic::Diagnostic;
+use crate::report::diagnostic::{Diagnostic, Span};
 use crate::sim::{FaultPlan, HazardKind, HazardPolicy, Policy};
 
 /// What exploring a scenario must show.
@@ -52,7 +52,8 @@ const KEYS: &str = "seeds, strategy, faults, deny, allow, expect, expect-elapsed
 
 impl Header {
     /// Parses the header from a scenario's source. Only the leading block of
-    /// comment and blank lines is read.
+    /// comment and blank lines is read. A malformed item comes back as a
+    /// diagnostic pointing at it.
     pub fn parse(source: &str) -> Result<Header, Diagnostic> {
         let mut h = Header::default();
         let mut offset = 0;
@@ -81,9 +82,8 @@ impl Header {
                 }
                 h.apply(item).map_err(|(message, help)| Diagnostic {
                     message,
-                    span: at..at + item.len(),
-                    label: "in this header item".into(),
-                    help: Some(help),
+                    span: Span::new(at as u32, (at + item.len()) as u32),
+                    help,
                 })?;
             }
         }

@@ -116,7 +116,14 @@ impl ScriptProgram {
         colour: bool,
     ) -> Result<ScriptProgram, String> {
         validate(path, source, colour)?;
-        let header = Header::parse(source).map_err(|d| d.render(path, source))?;
+        let header = Header::parse(source).map_err(|d| {
+            Diagnostics {
+                path: path.to_string(),
+                source: source.to_string(),
+                items: vec![d],
+            }
+            .render(colour)
+        })?;
         // An explicit cost (the CLI's --cpu-cost) wins over the header's cpu-cost=.
         let cpu_cost_ns = match (cpu_cost_ns, header.cpu_cost) {
             (0, Some(d)) => u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),

@@ -100,7 +100,7 @@ pub fn block(d: Duration) {
     with_core(|c| {
         c.block(
             to_nanos(d),
-            "a blocking call (use an awaitable sleep or run it off the loop)",
+            "a blocking call (awaitsim::block; await a sleep instead, or move the work off the loop)",
             || format!("{}:{}:{}", l.file(), l.line(), l.column()),
         )
     });

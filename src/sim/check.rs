@@ -141,12 +141,14 @@ where
     /// With [`Check::check_determinism`]: the first seed whose two runs
     /// interleaved differently.
     pub fn find_nondeterminism(&self) -> Option<Seed> {
-        let mut sim = self.sim(self.first);
+        // Full traces, not the interleaving hash: nondeterminism that only
+        // shifts timing must show too.
+        let mut sim = self.sim(self.first).trace(TraceMode::Full);
         (0..self.seeds).map(|i| self.first.nth(i)).find(|&seed| {
             sim.set_seed(seed);
-            let a = sim.try_run((self.test)()).report.trace_hash;
-            let b = sim.try_run((self.test)()).report.trace_hash;
-            a != b
+            let a = sim.try_run((self.test)()).report;
+            let b = sim.try_run((self.test)()).report;
+            (a.trace, a.elapsed) != (b.trace, b.elapsed)
         })
     }
 

@@ -429,7 +429,7 @@ impl Core {
         if extra > 0 {
             self.injected(Fault::LongerBlock { by: extra });
         }
-        self.advance(d.saturating_add(extra));
+        // Stamped where the call starts: that is the line a reader looks for.
         if d >= self.policy.blocking_threshold {
             self.hazard(
                 HazardKind::Blocking,
@@ -441,6 +441,7 @@ impl Core {
                 ),
             );
         }
+        self.advance(d.saturating_add(extra));
     }
 
     fn advance(&mut self, by: Nanos) {
