@@ -74,7 +74,7 @@ fn colour() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// A checked scenario, ready to run any number of times (each run recompiles: compiled code is not `Sync`).
+/// A checked scenario, ready to run any number of times (compiled once per thread: compiled code is not `Sync`).
 #[derive(Debug)]
 pub struct ScriptProgram {
     path: String,
@@ -94,12 +94,6 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
         std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
     let mut program = ScriptProgram::checked(&shown, &source, opts.cpu_cost_ns, colour())?;
     program.op_budget = u64::from(opts.budget.max_ops_per_step).saturating_mul(OPS_PER_CORE_OP);
-    if opts.cpu_cost_ns == 0 {
-        // The file's header sets a cost the command line did not.
-        if let Some(d) = program.header.cpu_cost {
-            program.cpu_cost_ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        }
-    }
     Ok(Box::new(program))
 }
 

@@ -26,7 +26,10 @@ async fn lost_update() {
 }
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let mut cfg = ExploreConfig::seeds(n);
     cfg.strategy = StrategyChoice::Single(Strategy::Random);
     cfg.faults = FaultPlan::late(1.0);
