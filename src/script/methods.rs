@@ -682,6 +682,9 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
         }
         "center" | "ljust" | "rjust" => {
             let w = int_of(vm, &a0.unwrap_or_default())?.max(0) as usize;
+            if w > 100_000_000 {
+                return vm.err("MemoryError", "allocation budget exceeded");
+            }
             let fill = match args.get(1) {
                 Some(Value::Str(f)) => f.chars().next().unwrap_or(' '),
                 _ => ' ',
@@ -705,6 +708,9 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
         }
         "zfill" => {
             let w = int_of(vm, &a0.unwrap_or_default())?.max(0) as usize;
+            if w > 100_000_000 {
+                return vm.err("MemoryError", "allocation budget exceeded");
+            }
             let n = s.chars().count();
             if n >= w {
                 Value::Str(s.clone())
