@@ -183,6 +183,10 @@ struct Load {
     /// Most task steps in one run.
     #[arg(long)]
     max_steps: Option<u64>,
+    /// Most simulator operations in one step before it "never yields"
+    /// (a scenario may run 200 interpreted operations per unit).
+    #[arg(long)]
+    max_ops: Option<u32>,
     /// Virtual time horizon of one run (like 1h).
     #[arg(long, value_parser = duration)]
     max_time: Option<Duration>,
@@ -193,6 +197,9 @@ impl Load {
         let mut budget = Budget::default();
         if let Some(s) = self.max_steps {
             budget.max_steps = s;
+        }
+        if let Some(o) = self.max_ops {
+            budget.max_ops_per_step = o.max(1);
         }
         if let Some(t) = self.max_time {
             budget.max_time = u64::try_from(t.as_nanos()).unwrap_or(u64::MAX);

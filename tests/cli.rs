@@ -280,3 +280,29 @@ fn check_passes_on_the_bundled_sims() {
         "{out}"
     );
 }
+
+#[test]
+fn a_loop_that_never_awaits_is_stopped_by_the_step_budget_at_its_line() {
+    let d = tmp("spin");
+    let f = d.join("spin.py");
+    std::fs::write(
+        &f,
+        "import asyncio\nasync def main():\n    n = 0\n    while True:\n        n += 1\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let o = run(&["run", f.to_str().unwrap(), "--max-ops", "1000"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("never-yields"), "{err}");
+    assert!(
+        err.contains("spin.py:4") || err.contains("spin.py:5"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("replay: awaitsim replay "),
+        "{err}"
+    );
+}

@@ -80,19 +80,30 @@ pub(crate) fn spec(
     }
 }
 
-fn load(
+/// Loads the scenario (or explains why not, on `err`) and runs one
+/// schedule of it: the common start of `run`, `replay` and `timeline`.
+#[allow(clippy::too_many_arguments)]
+fn load_and_run(
     loader: &Loader,
     file: &std::path::Path,
     opts: &LoadOptions,
+    seed: Seed,
+    strategy: Strategy,
+    faults: &FaultPlan,
+    schedule: Option<Schedule>,
     err: &mut dyn Write,
-) -> Option<Box<dyn Program>> {
-    match loader(file, opts) {
-        Ok(p) => Some(p),
+) -> Option<(Box<dyn Program>, RunSpec, Captured)> {
+    let p = match loader(file, opts) {
+        Ok(p) => p,
         Err(msg) => {
             let _ = writeln!(err, "{}", msg.trim_end());
-            None
+            return None;
         }
-    }
+    };
+    let mut spec = spec(&*p, seed, strategy, faults, opts.budget);
+    spec.schedule = schedule;
+    let c = p.run_captured(&mut sim_for(&*p, &spec));
+    Some((p, spec, c))
 }
 
 /// Writes what a run printed, its hazards, and — if it failed — the report
@@ -133,11 +144,11 @@ fn finish(
 /// Runs one schedule (FIFO by default: the program's output is what
 /// `python3 FILE` prints).
 pub fn run(o: &RunOptions, loader: &Loader, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let Some(p) = load(loader, &o.file, &o.load, err) else {
+    let Some((p, spec, c)) = load_and_run(
+        loader, &o.file, &o.load, o.seed, o.strategy, &o.faults, None, err,
+    ) else {
         return Exit::BadInput;
     };
-    let spec = spec(&*p, o.seed, o.strategy, &o.faults, o.load.budget);
-    let c = p.run_captured(&mut sim_for(&*p, &spec));
     if let Some(t) = &c.outcome.report.trace {
         if o.trace {
             let _ = write!(err, "{}", t.render());
@@ -156,12 +167,18 @@ pub fn replay(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
-    let Some(p) = load(loader, &o.file, &o.load, err) else {
+    let Some((p, spec, c)) = load_and_run(
+        loader,
+        &o.file,
+        &o.load,
+        o.seed,
+        o.strategy,
+        &o.faults,
+        o.schedule.clone(),
+        err,
+    ) else {
         return Exit::BadInput;
     };
-    let mut spec = spec(&*p, o.seed, o.strategy, &o.faults, o.load.budget);
-    spec.schedule = o.schedule.clone();
-    let c = p.run_captured(&mut sim_for(&*p, &spec));
     if let Some(t) = &c.outcome.report.trace {
         let _ = writeln!(err, "trace of {}:", p.path());
         let _ = write!(err, "{}", t.render());
@@ -177,11 +194,11 @@ pub fn timeline(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
-    let Some(p) = load(loader, &o.file, &o.load, err) else {
+    let Some((_, _, c)) = load_and_run(
+        loader, &o.file, &o.load, o.seed, o.strategy, &o.faults, None, err,
+    ) else {
         return Exit::BadInput;
     };
-    let spec = spec(&*p, o.seed, o.strategy, &o.faults, o.load.budget);
-    let c = p.run_captured(&mut sim_for(&*p, &spec));
     let Some(trace) = &c.outcome.report.trace else {
         return Exit::Failed;
     };

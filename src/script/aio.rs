@@ -113,7 +113,7 @@ fn charge_cpu(vm: &mut Vm) {
 
 fn report_budget(vm: &mut Vm) {
     let msg = vm.hazard.take().unwrap_or_default();
-    let loc = format!("{}:{}", vm.path, vm.current_line());
+    let loc = format!("{}:{}", vm.path, vm.hazard_line);
     sim::report_hazard(HazardKind::NeverYields, Some(loc.clone()), msg.clone());
     sim::fail_run(Failure::Exception {
         task: "loop".into(),

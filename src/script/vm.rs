@@ -110,6 +110,8 @@ pub struct Vm {
     pub op_budget: u64,
     /// Set when the op budget or another hazard stopped the run.
     pub hazard: Option<String>,
+    /// The line that was running when `hazard` was set.
+    pub hazard_line: u32,
     pub source: Rc<str>,
     /// The scenario's file name, for hazard locations.
     pub path: Rc<str>,
@@ -137,6 +139,7 @@ impl Vm {
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
+            hazard_line: 0,
             source: Rc::from(source),
             path: Rc::from(path),
         };
@@ -1082,6 +1085,8 @@ impl Vm {
     }
 
     fn budget_exceeded<T>(&mut self) -> PyResult<T> {
+        // Name the line now: once the error unwinds, the frames are gone.
+        self.hazard_line = self.current_line();
         self.hazard = Some(format!(
             "step budget exceeded: more than {} operations without reaching an await (runaway loop?)",
             self.op_budget
