@@ -115,3 +115,17 @@ fn recursive_repr_is_recursion_error() {
     assert_eq!(r.exit_code, 1);
     assert!(r.stderr.contains("RecursionError"), "{}", r.stderr);
 }
+
+#[test]
+fn absurd_widths_are_memory_errors() {
+    for src in [
+        "x = f'{1:>1000000000000}'\n",
+        "x = 'a'.center(10 ** 12)\n",
+        "x = '1'.zfill(10 ** 12)\n",
+        "x = '{:.999999999999f}'.format(1.5)\n",
+    ] {
+        let r = run_source("w.py", src, &RunOptions::default());
+        assert_eq!(r.exit_code, 1, "{src}: {}", r.stderr);
+        assert!(r.stderr.contains("MemoryError"), "{src}: {}", r.stderr);
+    }
+}

@@ -290,9 +290,15 @@ fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> N
     vm.step_begin();
     // Likewise below a task's coroutine (the callback chain, Task.__step); see aio_recursion_depth_matches.py.
     vm.depth_offset = 9;
-    let r = vm
-        .get_attr(&task, "_core_step")
-        .and_then(|f| vm.call_sync(&f, vec![exc.unwrap_or_default()], vec![]));
+    // Call Task._core_step(task, exc) directly: no bound-method object on this hot path.
+    let step = match &task {
+        Value::Instance(i) => i.class.lookup("_core_step"),
+        _ => None,
+    };
+    let r = match step {
+        Some(f) => vm.call_sync(&f, vec![task.clone(), exc.unwrap_or_default()], vec![]),
+        None => vm.err("RuntimeError", "not a task"),
+    };
     vm.depth_offset = 0;
     charge_cpu(&mut vm);
     match r {

@@ -629,6 +629,47 @@ async def wait(fs, *, timeout=None, return_when=ALL_COMPLETED):
     return done, pending
 
 
+def as_completed(fs, *, timeout=None):
+    # CPython's generator, made eager: the awaitables are built on the call instead of the first
+    # next(), which a `for` loop does at once. CPython iterates set(fs) in address order; this
+    # keeps the argument order.
+    if isinstance(fs, Future) or _iscoro(fs):
+        raise TypeError('expect an iterable of futures, not ' + type(fs).__name__)
+    done = Queue()
+    todo = []
+    for f in fs:
+        t = ensure_future(f)
+        if t not in todo:
+            todo.append(t)
+    timeout_handle = None
+
+    def _on_timeout():
+        for f in todo:
+            f.remove_done_callback(_on_completion)
+            done.put_nowait(None)
+        todo.clear()
+
+    def _on_completion(f):
+        if not todo:
+            return
+        todo.remove(f)
+        done.put_nowait(f)
+        if not todo and timeout_handle is not None:
+            timeout_handle.cancel()
+
+    async def _wait_for_one():
+        f = await done.get()
+        if f is None:
+            raise TimeoutError
+        return f.result()
+
+    for f in todo:
+        f.add_done_callback(_on_completion)
+    if todo and timeout is not None:
+        timeout_handle = _loop.call_later(timeout, _on_timeout)
+    return [_wait_for_one() for _ in range(len(todo))]
+
+
 class _ContextManagerMixin:
     async def __aenter__(self):
         await self.acquire()
@@ -679,6 +720,61 @@ class Lock(_ContextManagerMixin):
         fut = self._waiters[0]
         if not fut.done():
             fut.set_result(True)
+
+
+class Condition(_ContextManagerMixin):
+    def __init__(self, lock=None):
+        if lock is None:
+            lock = Lock()
+        self._lock = lock
+        self.locked = lock.locked
+        self.acquire = lock.acquire
+        self.release = lock.release
+        self._waiters = []
+
+    async def wait(self):
+        if not self.locked():
+            raise RuntimeError('cannot wait on un-acquired lock')
+        self.release()
+        try:
+            fut = _loop.create_future()
+            self._waiters.append(fut)
+            try:
+                await fut
+                return True
+            finally:
+                self._waiters.remove(fut)
+        finally:
+            cancelled = False
+            while True:
+                try:
+                    await self.acquire()
+                    break
+                except CancelledError:
+                    cancelled = True
+            if cancelled:
+                raise CancelledError
+
+    async def wait_for(self, predicate):
+        result = predicate()
+        while not result:
+            await self.wait()
+            result = predicate()
+        return result
+
+    def notify(self, n=1):
+        if not self.locked():
+            raise RuntimeError('cannot notify on un-acquired lock')
+        idx = 0
+        for fut in self._waiters:
+            if idx >= n:
+                break
+            if not fut.done():
+                idx += 1
+                fut.set_result(False)
+
+    def notify_all(self):
+        self.notify(len(self._waiters))
 
 
 class Event:

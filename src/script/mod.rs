@@ -1,11 +1,20 @@
 //! The Python-subset scenario language: parse, lower, compile to bytecode, interpret (asyncio included) on the core executor.
 //!
 //! Entry points: [`load`] (the CLI's loader: a checked [`ScriptProgram`] the app layer runs any number of
-//! times) and [`run_source`] / [`run_file`] (one FIFO run with captured output, for tests).
+//! times) and [`run_source`] / [`run_file`] (one run with captured output; inputs path, source, seed,
+//! strategy, fault plan, budgets; outputs stdout, stderr, exit status 0/1/2 and the core's report).
+//!
+//! Pipeline: `lower` (the only module that knows ruff's AST) → `ir` → `scope` + `compile` → `code`
+//! (bytecode) → `vm` (explicit frame stack) with `protocol`, `builtins`, `methods`, `subscript`,
+//! `format`, `num`; `modules` provides time/random/typing and loads the asyncio prelude
+//! (`asyncio_prelude.py`, CPython 3.11's asyncio ported to the subset), which `aio` runs on the core.
 //!
 //! Documented departures from CPython: generator expressions are evaluated eagerly; sets of ints iterate in
 //! CPython's order only when built by insertion without removals, and sets of other values iterate in
-//! insertion order (CPython's str hashes are randomised per process); object reprs omit addresses.
+//! insertion order (CPython's str hashes are randomised per process); object and task reprs omit
+//! addresses and source paths; `loop.time()` starts at 0 (virtual); `random` draws from the run's
+//! seeded stream, not CPython's Mersenne Twister; `hash()` is defined for ints only; `typing` names are
+//! placeholders (annotations are never evaluated).
 
 mod aio;
 mod builtins;
@@ -15,9 +24,14 @@ pub mod diag;
 mod format;
 pub mod ir;
 pub mod lower;
+mod methods;
 mod modules;
 mod num;
+mod protocol;
 mod rng;
+mod scope;
+mod subscript;
+mod traceback;
 mod value;
 mod vm;
 
