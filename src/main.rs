@@ -25,7 +25,7 @@ enum Command {
     /// Run one schedule: the program's output on stdout, exactly what
     /// `python3 FILE` prints in the default fifo mode.
     #[command(
-        after_help = "Examples:\n  awaitsim run sims/gather_takes_the_max.py\n  awaitsim run sims/race.py --strategy random --seed 7 --trace"
+        after_help = "Examples:\n  awaitsim run sims/gather_takes_the_max.py\n  awaitsim run sims/check_then_act_race.py --strategy random --seed 7 --trace"
     )]
     Run {
         /// The scenario file.
@@ -44,7 +44,7 @@ enum Command {
     /// Explore many schedules and faults of each scenario; report failures
     /// with a replay line.
     #[command(
-        after_help = "Examples:\n  awaitsim explore sims/\n  awaitsim explore sims/race.py --seeds 10000 --strategy pct --faults late=1,fail=0.05\n  awaitsim explore sims/ --json --shard 0/4 > shard0.jsonl"
+        after_help = "Examples:\n  awaitsim explore sims/\n  awaitsim explore sims/check_then_act_race.py --seeds 10000 --strategy pct --faults late=1,fail=0.05\n  awaitsim explore sims/ --json --shard 0/4 > shard0.jsonl"
     )]
     Explore {
         /// Scenario files or folders of them.
@@ -56,7 +56,7 @@ enum Command {
         /// Explore each file for this long instead (like 30s).
         #[arg(long, value_parser = duration)]
         time: Option<Duration>,
-        /// random, pct, pct:DEPTH or portfolio (default: header, else portfolio).
+        /// random, pct, pct:DEPTH, pos or portfolio (default: header, else portfolio).
         #[arg(long)]
         strategy: Option<StrategyChoice>,
         /// Fault spec (default: header, else late=1).
@@ -92,7 +92,7 @@ enum Command {
     },
     /// Rerun one schedule exactly and print its trace; exit 1 if it fails.
     #[command(
-        after_help = "Examples:\n  awaitsim replay sims/race.py --seed 0x1f --strategy random --faults late=1\n  awaitsim replay --schedule s1.AbC sims/race.py --faults late=1"
+        after_help = "Examples:\n  awaitsim replay sims/check_then_act_race.py --seed 0x1f --strategy random --faults late=1\n  awaitsim replay --schedule s1.AbC sims/check_then_act_race.py"
     )]
     Replay {
         /// The scenario file.
@@ -107,7 +107,7 @@ enum Command {
     },
     /// Minimise a failing schedule: fewest departures from FIFO and faults.
     #[command(
-        after_help = "Example:\n  awaitsim shrink sims/race.py --seed 0x1f --strategy random --faults late=1 --save"
+        after_help = "Example:\n  awaitsim shrink sims/check_then_act_race.py --seed 0x1f --strategy random --faults late=1 --save"
     )]
     Shrink {
         /// The scenario file.
@@ -172,7 +172,7 @@ struct Sched {
     /// Seed, decimal or 0x-hex.
     #[arg(long, default_value = "0")]
     seed: Seed,
-    /// fifo (CPython's order), random, pct or pct:DEPTH.
+    /// fifo (CPython's order), random, pct, pct:DEPTH or pos.
     #[arg(long, default_value = "fifo")]
     strategy: Strategy,
     /// Fault spec: late=F,fail=P,cancel=P,stall=P,block=P:DUR, or none.
