@@ -368,3 +368,31 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     assert_eq!(rest[1]["schedules"].as_u64(), Some(30000));
     assert!(text(&o.stdout).lines().all(|l| !l.contains("interrupted")));
 }
+
+#[test]
+fn a_misspelt_name_gets_the_did_you_mean_cpython_prints() {
+    let d = tmp("typo");
+    let f = d.join("typo.py");
+    std::fs::write(
+        &f,
+        "import asyncio\nasync def main():\n    await asyncio.slep(1)\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let o = run(&["run", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "AttributeError: module 'asyncio' has no attribute 'slep'. Did you mean: 'sleep'?"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("typo.py\", line 3, in main"), "{err}");
+    let g = d.join("name.py");
+    std::fs::write(&g, "def helper():\n    return 1\nprint(helpr())\n").unwrap();
+    let err = text(&run(&["run", g.to_str().unwrap()]).stderr);
+    assert!(
+        err.contains("NameError: name 'helpr' is not defined. Did you mean: 'helper'?"),
+        "{err}"
+    );
+}

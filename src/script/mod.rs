@@ -31,7 +31,7 @@ mod protocol;
 mod rng;
 mod scope;
 mod subscript;
-mod traceback;
+pub mod traceback;
 mod value;
 mod vm;
 

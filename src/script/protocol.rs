@@ -82,9 +82,15 @@ impl Vm {
             },
             Value::Module(m) => match m.attrs.borrow().get(name) {
                 Some(v) => Ok(v.clone()),
-                None => self.err(
+                None => self.err_missing(
                     "AttributeError",
                     format!("module '{}' has no attribute '{name}'", m.name),
+                    name,
+                    m.attrs
+                        .borrow()
+                        .keys()
+                        .map(|k| &**k)
+                        .filter(|k| !k.starts_with('_')),
                 ),
             },
             Value::Func(f) => match name {

@@ -36,6 +36,11 @@ impl Vm {
             }
         }
         out.push_str(&self.exc_line(exc));
+        if let Value::Instance(i) = exc {
+            if let Some(s) = &i.exc.borrow().suggestion {
+                out.push_str(&format!(". Did you mean: '{s}'?"));
+            }
+        }
         out.push('\n');
         out
     }
@@ -50,4 +55,55 @@ impl Vm {
             format!("{name}: {msg}")
         }
     }
+}
+
+/// The candidate CPython 3.11 would suggest for a misspelt `name`: the
+/// closest by an edit distance where changing only letter case costs 1 and
+/// any other edit 2, within CPython's bound of (len(name) + len(candidate) +
+/// 3) / 3; ties go to the first candidate seen.
+///
+/// ```
+/// use awaitsim::script::traceback::suggest;
+/// assert_eq!(suggest("slep", ["sleep", "run", "gather"].into_iter()), Some("sleep"));
+/// assert_eq!(suggest("prnt", ["print", "len"].into_iter()), Some("print"));
+/// assert_eq!(suggest("zzz", ["sleep"].into_iter()), None);
+/// ```
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    if name.len() > 40 {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == name || c.len() > 40 {
+            continue;
+        }
+        let bound = (name.chars().count() + c.chars().count() + 3) * 2 / 6;
+        let d = distance(name, c);
+        if d <= bound && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j * 2).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i * 2;
+        for j in 1..=b.len() {
+            let sub = if a[i - 1] == b[j - 1] {
+                0
+            } else if a[i - 1].eq_ignore_ascii_case(&b[j - 1]) {
+                1
+            } else {
+                2
+            };
+            cur[j] = (prev[j - 1] + sub).min(prev[j] + 2).min(cur[j - 1] + 2);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }

@@ -178,6 +178,10 @@ pub struct ExcInfo {
     pub cause: Option<Value>,
     pub context: Option<Value>,
     pub suppress_context: bool,
+    /// A close name CPython's traceback would offer ("Did you mean: 'sleep'?")
+    /// for a NameError or AttributeError; shown in tracebacks only, never in
+    /// `str(e)`, as in CPython.
+    pub suggestion: Option<Rc<str>>,
 }
 
 /// A coroutine object: the saved frames of a suspended `async def` call.

@@ -181,6 +181,23 @@ impl Vm {
         Err(self.exc(class, msg))
     }
 
+    /// `Err` of a NameError or AttributeError for `name`, carrying the
+    /// closest of `candidates` for the traceback's "Did you mean" (the
+    /// candidates are visited in a fixed order, so the choice is too).
+    pub fn err_missing<'a, T>(
+        &self,
+        class: &str,
+        msg: String,
+        name: &str,
+        candidates: impl Iterator<Item = &'a str>,
+    ) -> PyResult<T> {
+        let exc = self.exc(class, msg);
+        if let (Value::Instance(i), Some(s)) = (&exc, super::traceback::suggest(name, candidates)) {
+            i.exc.borrow_mut().suggestion = Some(Rc::from(s));
+        }
+        Err(exc)
+    }
+
     /// Is `v` an instance of the named builtin exception class (or a subclass)?
     pub fn is_exc(&self, v: &Value, class: &str) -> bool {
         match v {
@@ -425,8 +442,15 @@ impl Vm {
                             Some(v) => v.clone(),
                             None => {
                                 let name = name.clone();
-                                return self
-                                    .err("NameError", format!("name '{name}' is not defined"));
+                                let g = f.globals.clone();
+                                let g = g.borrow();
+                                let known = g.keys().chain(self.builtins.keys()).map(|k| &**k);
+                                return self.err_missing(
+                                    "NameError",
+                                    format!("name '{name}' is not defined"),
+                                    &name,
+                                    known,
+                                );
                             }
                         },
                     };
@@ -464,7 +488,15 @@ impl Vm {
                     let v = match v.or_else(|| self.builtins.get(&name).cloned()) {
                         Some(v) => v,
                         None => {
-                            return self.err("NameError", format!("name '{name}' is not defined"))
+                            let g = f.globals.clone();
+                            let g = g.borrow();
+                            let known = g.keys().chain(self.builtins.keys()).map(|k| &**k);
+                            return self.err_missing(
+                                "NameError",
+                                format!("name '{name}' is not defined"),
+                                &name,
+                                known,
+                            );
                         }
                     };
                     self.frames[fi].stack.push(v);
