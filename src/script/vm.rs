@@ -100,6 +100,9 @@ pub struct Vm {
     pub made_instances: Vec<std::rc::Weak<Instance>>,
     pub made_cells: Vec<std::rc::Weak<RefCell<Value>>>,
     pub made_classes: Vec<std::rc::Weak<Class>>,
+    /// Coroutines made this run: a run stopped mid-step (a budget, a
+    /// failure) leaves suspended frames whose values can form cycles.
+    pub made_coros: Vec<std::rc::Weak<Coro>>,
     /// Globals of imported Python-level modules (the asyncio prelude).
     pub module_globals: Vec<Rc<RefCell<Attrs>>>,
     /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
@@ -133,6 +136,7 @@ impl Vm {
             native_depth: 0,
             made_instances: Vec::new(),
             made_cells: Vec::new(),
+            made_coros: Vec::new(),
             made_classes: Vec::new(),
             module_globals: Vec::new(),
             suspend_line: 0,
@@ -1143,6 +1147,12 @@ impl Vm {
                 drop(v);
             }
         }
+        for w in std::mem::take(&mut self.made_coros) {
+            if let Some(c) = w.upgrade() {
+                let frames = std::mem::take(&mut *c.frames.borrow_mut());
+                drop(frames);
+            }
+        }
         for w in std::mem::take(&mut self.made_classes) {
             if let Some(c) = w.upgrade() {
                 let attrs = std::mem::take(&mut *c.attrs.borrow_mut());
@@ -1392,11 +1402,13 @@ impl Vm {
             kind: FrameKind::Normal,
             handling: None,
         };
-        Rc::new(Coro {
+        let c = Rc::new(Coro {
             name: Rc::from("<module>"),
             state: std::cell::Cell::new(CoroState::Created),
             frames: RefCell::new(vec![frame]),
-        })
+        });
+        self.made_coros.push(Rc::downgrade(&c));
+        c
     }
 
     /// Resume a coroutine from Rust until it yields, returns or raises.
@@ -1511,12 +1523,13 @@ impl Vm {
             Value::Func(f) => {
                 let frame = self.make_frame(&f, args, kwargs)?;
                 if f.code.is_async {
-                    let c = Coro {
+                    let c = Rc::new(Coro {
                         name: f.code.qualname.clone(),
                         state: std::cell::Cell::new(CoroState::Created),
                         frames: RefCell::new(vec![frame]),
-                    };
-                    return Ok(Called::Value(Value::Coro(Rc::new(c))));
+                    });
+                    self.made_coros.push(Rc::downgrade(&c));
+                    return Ok(Called::Value(Value::Coro(c)));
                 }
                 self.push_frame(frame)?;
                 Ok(Called::Pushed)
