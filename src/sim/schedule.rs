@@ -139,7 +139,7 @@ impl std::error::Error for ScheduleError {}
 
 /// Longest decision log a token may expand to; keeps a hostile token from
 /// allocating without bound.
-const MAX_DECISIONS: u64 = 1 << 26;
+const MAX_DECISIONS: u64 = 1 << 24;
 
 impl FromStr for Schedule {
     type Err = ScheduleError;
