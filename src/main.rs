@@ -251,7 +251,9 @@ fn main() {
         }
     };
     let loader = &awaitsim::script::load;
-    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // Unlocked handles: exploration workers print progress lines to stderr
+    // while the command runs, so neither stream may stay locked.
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let exit = match cli.command {
         Command::Run {
             file,
@@ -390,6 +392,9 @@ fn main() {
         ),
         Command::Merge { files } => app::merge(&files, &mut out, &mut err),
     };
-    drop((out, err));
+    // `exit` skips destructors: flush what the command wrote first.
+    use std::io::Write as _;
+    let _ = out.flush();
+    let _ = err.flush();
     std::process::exit(exit.code());
 }

@@ -396,3 +396,26 @@ fn a_misspelt_name_gets_the_did_you_mean_cpython_prints() {
         "{err}"
     );
 }
+
+#[test]
+fn explore_prints_plain_progress_lines_when_stderr_is_not_a_terminal() {
+    let o = run(&[
+        "explore",
+        "sims/sleep_zero_is_a_pure_yield.py",
+        "--seeds",
+        "3000",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = text(&o.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" schedules")).collect();
+    assert!(lines.len() >= 5, "{err}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("awaitsim: sims/sleep_zero_is_a_pure_yield.py: ")),
+        "{err}"
+    );
+    assert!(text(&o.stdout).starts_with("pass sims/sleep_zero_is_a_pure_yield.py: 3000 schedules"));
+}

@@ -249,7 +249,14 @@ pub fn explore(
                 }
             }
         }
-        let e = with_progress(&*p, &cfg, !o.json && std::io::stderr().is_terminal());
+        let how = if o.json {
+            Progress::Quiet
+        } else if std::io::stderr().is_terminal() {
+            Progress::Bar
+        } else {
+            Progress::Lines
+        };
+        let e = with_progress(&*p, &cfg, how);
         let of = match cfg.amount {
             Amount::Seeds(n) => n.to_string(),
             Amount::Time(_) => "?".into(),
@@ -307,9 +314,37 @@ pub fn explore(
     exit
 }
 
-fn with_progress(p: &dyn Program, cfg: &ExploreConfig, bar: bool) -> Exploration {
-    if !bar {
+/// How an exploration shows progress on stderr.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    /// Nothing (`--json`: machines read stdout, and stderr stays quiet).
+    Quiet,
+    /// A plain line at each tenth of the way (stderr is a file or a pipe).
+    Lines,
+    /// An indicatif bar (stderr is a terminal).
+    Bar,
+}
+
+fn with_progress(p: &dyn Program, cfg: &ExploreConfig, how: Progress) -> Exploration {
+    if how == Progress::Quiet {
         return explore_with_progress(p, cfg, &|_| {});
+    }
+    if how == Progress::Lines {
+        let Amount::Seeds(n) = cfg.amount else {
+            return explore_with_progress(p, cfg, &|_| {});
+        };
+        let total = cfg
+            .shard
+            .size_of(n)
+            .saturating_sub(cfg.shard.size_of(cfg.start))
+            .max(1);
+        let printed = std::sync::atomic::AtomicU64::new(0);
+        return explore_with_progress(p, cfg, &|done| {
+            let tenth = (done.min(total) * 10 / total).min(9);
+            if tenth > printed.fetch_max(tenth, Ordering::Relaxed) {
+                eprintln!("awaitsim: {}: {done}/{total} schedules", p.path());
+            }
+        });
     }
     let pb = match cfg.amount {
         Amount::Seeds(n) => indicatif::ProgressBar::new(cfg.shard.size_of(n)),
