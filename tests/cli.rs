@@ -419,3 +419,23 @@ fn explore_prints_plain_progress_lines_when_stderr_is_not_a_terminal() {
     );
     assert!(text(&o.stdout).starts_with("pass sims/sleep_zero_is_a_pure_yield.py: 3000 schedules"));
 }
+
+#[test]
+fn timeline_draws_ascii_on_stdout_and_writes_a_parseable_svg() {
+    let d = tmp("timeline");
+    let svg = d.join("gather.svg");
+    let o = run(&[
+        "timeline",
+        "sims/gather_takes_the_max.py",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("legend:"), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    let svg_text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&svg_text).unwrap();
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    assert!(svg_text.contains("Task-2") && svg_text.contains("virtual time"));
+}
