@@ -1,6 +1,9 @@
 //! The `awaitsim` binary as a user drives it: exit codes, the stdout/stderr
 //! split, replay lines that replay, shrink, regressions, shards.
 
+mod common;
+
+use common::json_without_timing;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -99,18 +102,6 @@ fn a_malformed_header_is_rejected_at_its_line() {
     let err = text(&o.stderr);
     assert!(err.contains("bad_header.py:2:"), "{err}");
     assert!(err.contains("seeds=lots"), "{err}");
-}
-
-fn json_without_timing(s: &str) -> Vec<serde_json::Value> {
-    s.lines()
-        .map(|l| {
-            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let o = v.as_object_mut().unwrap();
-            o.remove("schedules_per_sec");
-            o.remove("elapsed_sec");
-            v
-        })
-        .collect()
 }
 
 #[test]

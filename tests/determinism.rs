@@ -3,6 +3,8 @@
 //! the same distinct interleavings (every trace hash, with the first
 //! schedule that produced it), the same failures and the same counts.
 
+mod common;
+
 use std::process::Command;
 
 fn explore(strategy: &str, jobs: &str) -> Vec<serde_json::Value> {
@@ -25,16 +27,7 @@ fn explore(strategy: &str, jobs: &str) -> Vec<serde_json::Value> {
         ])
         .output()
         .expect("run awaitsim");
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.lines()
-        .map(|l| {
-            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let o = v.as_object_mut().unwrap();
-            o.remove("schedules_per_sec");
-            o.remove("elapsed_sec");
-            v
-        })
-        .collect()
+    common::json_without_timing(&String::from_utf8(out.stdout).unwrap())
 }
 
 #[test]

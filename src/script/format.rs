@@ -116,17 +116,7 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup("__repr__") {
-                let r = vm.call_sync(&f, vec![v.clone()], vec![])?;
-                return match r {
-                    Value::Str(s) => Ok(s.to_string()),
-                    other => {
-                        let tn = vm.type_name(&other);
-                        vm.err(
-                            "TypeError",
-                            format!("__repr__ returned non-string (type {tn})"),
-                        )
-                    }
-                };
+                return call_text_dunder(vm, &f, v, "__repr__");
             }
             if vm.is_exc(v, "BaseException") {
                 let args = exc_args(v);
@@ -155,6 +145,20 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
     })
 }
 
+/// Calls a user `__repr__` or `__str__`, which must return a str.
+fn call_text_dunder(vm: &mut Vm, f: &Value, v: &Value, name: &str) -> PyResult<String> {
+    match vm.call_sync(f, vec![v.clone()], vec![])? {
+        Value::Str(s) => Ok(s.to_string()),
+        other => {
+            let tn = vm.type_name(&other);
+            vm.err(
+                "TypeError",
+                format!("{name} returned non-string (type {tn})"),
+            )
+        }
+    }
+}
+
 /// The exception's `args` tuple.
 pub fn exc_args(v: &Value) -> Vec<Value> {
     match v {
@@ -172,17 +176,7 @@ pub fn to_str(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Str(s) => Ok(s.to_string()),
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup("__str__") {
-                let r = vm.call_sync(&f, vec![v.clone()], vec![])?;
-                return match r {
-                    Value::Str(s) => Ok(s.to_string()),
-                    other => {
-                        let tn = vm.type_name(&other);
-                        vm.err(
-                            "TypeError",
-                            format!("__str__ returned non-string (type {tn})"),
-                        )
-                    }
-                };
+                return call_text_dunder(vm, &f, v, "__str__");
             }
             if vm.is_exc(v, "BaseExceptionGroup") {
                 let args = exc_args(v);

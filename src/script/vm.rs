@@ -185,6 +185,19 @@ impl Vm {
         Err(self.exc(class, msg))
     }
 
+    /// `NameError` for a global or builtin `name` that is not bound, with
+    /// the closest bound name as the traceback's suggestion.
+    fn name_error<T>(&self, name: &str, globals: &Rc<RefCell<Attrs>>) -> PyResult<T> {
+        let g = globals.borrow();
+        let known = g.keys().chain(self.builtins.keys()).map(|k| &**k);
+        self.err_missing(
+            "NameError",
+            format!("name '{name}' is not defined"),
+            name,
+            known,
+        )
+    }
+
     /// `Err` of a NameError or AttributeError for `name`, carrying the
     /// closest of `candidates` for the traceback's "Did you mean" (the
     /// candidates are visited in a fixed order, so the choice is too).
@@ -445,16 +458,8 @@ impl Vm {
                         _ => match self.builtins.get(name) {
                             Some(v) => v.clone(),
                             None => {
-                                let name = name.clone();
-                                let g = f.globals.clone();
-                                let g = g.borrow();
-                                let known = g.keys().chain(self.builtins.keys()).map(|k| &**k);
-                                return self.err_missing(
-                                    "NameError",
-                                    format!("name '{name}' is not defined"),
-                                    &name,
-                                    known,
-                                );
+                                let (name, g) = (name.clone(), f.globals.clone());
+                                return self.name_error(&name, &g);
                             }
                         },
                     };
@@ -493,14 +498,7 @@ impl Vm {
                         Some(v) => v,
                         None => {
                             let g = f.globals.clone();
-                            let g = g.borrow();
-                            let known = g.keys().chain(self.builtins.keys()).map(|k| &**k);
-                            return self.err_missing(
-                                "NameError",
-                                format!("name '{name}' is not defined"),
-                                &name,
-                                known,
-                            );
+                            return self.name_error(&name, &g);
                         }
                     };
                     self.frames[fi].stack.push(v);
