@@ -2,9 +2,11 @@
 //! (FIFO): stdout and exit status must be identical.
 //!
 //! Programs mix tasks, prints, sleep(0), timed sleeps, a shared Lock, exceptions and gather. Timed
-//! sleeps of task i are multiples (at most 6x in total) of a distinct prime number of milliseconds,
-//! and locks guard only untimed sections, so no two timers of different tasks can fall due at the
-//! same instant: CPython's real-clock order is then the only order, and a mismatch is a real bug.
+//! sleeps of task i are multiples (at most 6x in total) of its own unit of milliseconds, the units
+//! chosen so that any two tasks' wake-up times differ by at least 7 ms, and locks guard only untimed
+//! sections. CPython runs on the real clock, where each sleep ends a little late and the lateness
+//! adds up (units of 11 and 17 ms, waking at 33 and 34 ms, swapped on a loaded machine); with 7 ms
+//! between any two wake-ups its order is the virtual-time order, and a mismatch is a real bug.
 //! Cases: 60 by default, `SCRIPT_PROPTEST_CASES=N` for more. Skips without python3 (fails in CI).
 
 use std::process::Command;
@@ -12,7 +14,8 @@ use std::process::Command;
 use awaitsim::script::{run_source, RunOptions};
 use proptest::prelude::*;
 
-const UNITS_MS: [u32; 5] = [11, 13, 17, 19, 23];
+/// The smallest units (found by search) whose multiples 1..=6 differ across tasks by at least 7 ms.
+const UNITS_MS: [u32; 5] = [35, 49, 56, 63, 77];
 
 #[derive(Clone, Debug)]
 enum Step {

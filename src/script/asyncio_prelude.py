@@ -11,10 +11,6 @@ FIRST_EXCEPTION = 'FIRST_EXCEPTION'
 ALL_COMPLETED = 'ALL_COMPLETED'
 
 TimeoutError = TimeoutError
-_all_tasks = []
-_current_task = None
-_task_name_counter = 0
-_running = False
 
 
 class QueueEmpty(Exception):
@@ -83,7 +79,18 @@ class _Loop:
         pass
 
 
-_loop = _Loop()
+# Per-run state. The interpreter loads this module once per thread and calls
+# _sim_reset() at every `import asyncio`, so a run starts from exactly this.
+def _sim_reset():
+    global _all_tasks, _current_task, _task_name_counter, _running, _loop
+    _all_tasks = []
+    _current_task = None
+    _task_name_counter = 0
+    _running = False
+    _loop = _Loop()
+
+
+_sim_reset()
 
 
 def get_running_loop():

@@ -94,13 +94,28 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("ModuleNotFoundError", "ImportError"),
 ];
 
-/// Create the builtin namespace and exception classes.
-pub fn install(vm: &mut Vm) {
+/// The builtin namespace and the builtin exception classes, as `(builtins, classes)`.
+///
+/// Built once per thread and shared by every interpreter on it: neither map
+/// is written after this, and builtin classes refuse attribute assignment (as
+/// CPython's immutable types do), so no run can see another's changes. Sharing
+/// also keeps exception identity stable across the asyncio prelude image
+/// (`modules.rs`), which is built by one interpreter and used by the next.
+pub fn shared() -> (Rc<Attrs>, Rc<Attrs>) {
+    thread_local! {
+        static SHARED: (Rc<Attrs>, Rc<Attrs>) = build();
+    }
+    SHARED.with(|(b, c)| (b.clone(), c.clone()))
+}
+
+fn build() -> (Rc<Attrs>, Rc<Attrs>) {
+    let mut builtins = Attrs::default();
+    let mut classes = Attrs::default();
     for f in FUNCS {
-        vm.builtins.insert(Rc::from(*f), Value::Builtin(Builtin(f)));
+        builtins.insert(Rc::from(*f), Value::Builtin(Builtin(f)));
     }
     for (name, base) in EXCEPTIONS {
-        let base = match vm.classes.get(*base) {
+        let base = match classes.get(*base) {
             Some(Value::Class(c)) => Some(c.clone()),
             _ => None,
         };
@@ -117,11 +132,12 @@ pub fn install(vm: &mut Vm) {
             attrs: RefCell::new(attrs),
             builtin: true,
         }));
-        vm.classes.insert(Rc::from(*name), c.clone());
+        classes.insert(Rc::from(*name), c.clone());
         if !matches!(*name, "CancelledError" | "InvalidStateError") {
-            vm.builtins.insert(Rc::from(*name), c);
+            builtins.insert(Rc::from(*name), c);
         }
     }
+    (Rc::new(builtins), Rc::new(classes))
 }
 
 pub(super) fn kw(kwargs: &[(Rc<str>, Value)], name: &str) -> Option<Value> {

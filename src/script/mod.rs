@@ -172,36 +172,52 @@ impl Program for ScriptProgram {
     }
 }
 
+/// A scenario compiled on this thread, with the text its tracebacks quote.
+#[derive(Clone)]
+struct Compiled {
+    path: Rc<str>,
+    source: Rc<str>,
+    code: Rc<code::Code>,
+}
+
 thread_local! {
     /// Compiled programs by source text, per thread: compiled code holds `Rc`s
     /// (not `Sync`), and an exploration runs the same program on each worker
-    /// thousands of times. Keyed by the source, so nothing address-dependent
+    /// thousands of times. Keyed by the text, so nothing address-dependent
     /// can leak into a run.
-    static COMPILED: RefCell<std::collections::BTreeMap<(String, String), Rc<code::Code>>> =
+    static COMPILED: RefCell<std::collections::BTreeMap<String, Vec<Compiled>>> =
         const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
 /// The compiled module for `source`, compiled on this thread's first use.
-fn compiled(path: &str, source: &str) -> Result<Rc<code::Code>, Diagnostics> {
-    let key = (path.to_string(), source.to_string());
-    if let Some(c) = COMPILED.with(|m| m.borrow().get(&key).cloned()) {
+fn compiled(path: &str, source: &str) -> Result<Compiled, Diagnostics> {
+    let hit = COMPILED.with(|m| {
+        m.borrow()
+            .get(source)
+            .and_then(|v| v.iter().find(|c| &*c.path == path).cloned())
+    });
+    if let Some(c) = hit {
         return Ok(c);
     }
     let module = compile(path, source)?;
-    let code = compile::compile_module(&module, path, source, false);
+    let c = Compiled {
+        path: Rc::from(path),
+        source: Rc::from(source),
+        code: compile::compile_module(&module, path, source, false),
+    };
     COMPILED.with(|m| {
         let mut m = m.borrow_mut();
         // A long-lived thread that loads many programs keeps a few, not all.
         if m.len() >= 64 {
             m.clear();
         }
-        m.insert(key, code.clone());
+        m.entry(source.to_string()).or_default().push(c.clone());
     });
-    Ok(code)
+    Ok(c)
 }
 
 fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut Sim) -> Captured {
-    let code = match compiled(path, source) {
+    let compiled = match compiled(path, source) {
         Ok(c) => c,
         Err(d) => {
             // Checked at load; kept for callers that skip `load`.
@@ -220,7 +236,8 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut 
         }
     };
 
-    let vm = Rc::new(RefCell::new(vm::Vm::new(path, source)));
+    let code = compiled.code;
+    let vm = Rc::new(RefCell::new(vm::Vm::new(compiled.path, compiled.source)));
     {
         let mut v = vm.borrow_mut();
         v.me = Rc::downgrade(&vm);

@@ -100,39 +100,144 @@ fn prelude_code() -> Result<Rc<super::code::Code>, String> {
     })
 }
 
-fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
-    let code = match prelude_code() {
-        Ok(c) => c,
-        Err(d) => {
-            return vm.err(
-                "ImportError",
-                format!("asyncio prelude failed to parse: {d}"),
-            )
-        }
-    };
-    let globals = Rc::new(RefCell::new(Attrs::default()));
-    vm.module_globals.push(globals.clone());
-    {
-        let mut g = globals.borrow_mut();
-        for n in super::aio::NATIVES {
-            g.insert(Rc::from(&n[8..]), native(n));
-        }
-        for n in ["CancelledError", "InvalidStateError"] {
-            g.insert(Rc::from(n), Value::Class(vm.class(n)));
+/// The module-level names `_sim_reset` rebinds; the module object mirrors them.
+const PRELUDE_STATE: &[&str] = &[
+    "_all_tasks",
+    "_current_task",
+    "_task_name_counter",
+    "_running",
+    "_loop",
+];
+
+/// The asyncio prelude, executed once per thread and reused by every run on it.
+///
+/// Executing the prelude's thousand lines of class and function definitions
+/// cost a third of every explored schedule. Its definitions never change
+/// after loading; its per-run state lives in the few globals `_sim_reset`
+/// rebinds at each import. A run that writes an attribute of the module or of
+/// one of its classes (monkeypatching) retires the image: the run keeps its
+/// changes and the next run on
+/// the thread gets a freshly executed image, so no run ever sees another's
+/// writes.
+///
+/// [`Vm::set_attr`] calls [`discard_prelude`] on such a write.
+#[derive(Debug)]
+pub struct PreludeImage {
+    globals: Rc<RefCell<Attrs>>,
+    module: Rc<ModuleObj>,
+    classes: Vec<Rc<Class>>,
+}
+
+impl PreludeImage {
+    /// Does the run's write to `o` change this image?
+    pub fn owns(&self, o: &Value) -> bool {
+        match o {
+            Value::Module(m) => Rc::ptr_eq(m, &self.module),
+            Value::Class(c) => self.classes.iter().any(|k| Rc::ptr_eq(k, c)),
+            _ => false,
         }
     }
-    let saved_source = vm.source.clone();
-    vm.source = Rc::from(ASYNCIO_PRELUDE);
-    let r = vm.run_module(code, globals.clone());
-    vm.source = saved_source;
-    r?;
-    let attrs: Attrs = globals
-        .borrow()
-        .iter()
-        .filter(|(k, _)| !k.starts_with("_sim"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    Ok(module("asyncio", attrs))
+
+    /// Execute the prelude in an interpreter of its own (outside any run, so
+    /// none of its work is charged to a run's operation budget or CPU cost).
+    fn build() -> Result<PreludeImage, String> {
+        let code = prelude_code()?;
+        let mut loader = Vm::new(Rc::from("<asyncio>"), Rc::from(ASYNCIO_PRELUDE));
+        let globals = Rc::new(RefCell::new(Attrs::default()));
+        {
+            let mut g = globals.borrow_mut();
+            for n in super::aio::NATIVES {
+                g.insert(Rc::from(&n[8..]), native(n));
+            }
+            for n in ["CancelledError", "InvalidStateError"] {
+                g.insert(Rc::from(n), Value::Class(loader.class(n)));
+            }
+        }
+        if let Err(e) = loader.run_module(code, globals.clone()) {
+            let shown = loader.repr(&e).unwrap_or_default();
+            return Err(format!("asyncio prelude failed to load: {shown}"));
+        }
+        let attrs: Attrs = globals
+            .borrow()
+            .iter()
+            .filter(|(k, _)| !k.starts_with("_sim"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let classes = attrs
+            .values()
+            .filter_map(|v| match v {
+                Value::Class(c) if !c.builtin => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(PreludeImage {
+            globals,
+            module: Rc::new(ModuleObj {
+                name: Rc::from("asyncio"),
+                attrs: RefCell::new(attrs),
+            }),
+            classes,
+        })
+    }
+}
+
+impl Drop for PreludeImage {
+    /// Functions hold their globals, which hold the functions: break the cycle.
+    fn drop(&mut self) {
+        let g = std::mem::take(&mut *self.globals.borrow_mut());
+        let m = std::mem::take(&mut *self.module.attrs.borrow_mut());
+        let c: Vec<Attrs> = self
+            .classes
+            .iter()
+            .map(|c| std::mem::take(&mut *c.attrs.borrow_mut()))
+            .collect();
+        drop((g, m, c));
+    }
+}
+
+thread_local! {
+    static PRELUDE: RefCell<Option<Rc<PreludeImage>>> = const { RefCell::new(None) };
+}
+
+/// Forget this thread's image if `image` is it (the run that dirtied it is over).
+pub fn discard_prelude(image: &Rc<PreludeImage>) {
+    PRELUDE.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.as_ref().is_some_and(|cur| Rc::ptr_eq(cur, image)) {
+            *p = None;
+        }
+    });
+}
+
+fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
+    let cached = PRELUDE.with(|p| p.borrow().clone());
+    let image = match cached {
+        Some(image) => image,
+        None => match PreludeImage::build() {
+            Ok(image) => {
+                let image = Rc::new(image);
+                PRELUDE.with(|p| *p.borrow_mut() = Some(image.clone()));
+                image
+            }
+            Err(msg) => return vm.err("ImportError", msg),
+        },
+    };
+    let reset = image.globals.borrow().get("_sim_reset").cloned();
+    if let Some(reset) = reset {
+        vm.call_sync(&reset, vec![], vec![])?;
+    }
+    {
+        let g = image.globals.borrow();
+        let mut m = image.module.attrs.borrow_mut();
+        for name in PRELUDE_STATE {
+            if let Some(v) = g.get(*name) {
+                m.insert(Rc::from(*name), v.clone());
+            }
+        }
+    }
+    let module = Value::Module(image.module.clone());
+    vm.prelude = Some(image);
+    Ok(module)
 }
 
 fn secs_to_ns(vm: &Vm, v: &Value) -> PyResult<i128> {

@@ -120,6 +120,11 @@ impl Vm {
     }
 
     pub(super) fn set_attr(&mut self, o: &Value, name: Rc<str>, v: Value) -> PyResult<()> {
+        if let Some(p) = &self.prelude {
+            if p.owns(o) {
+                super::modules::discard_prelude(p);
+            }
+        }
         match o {
             Value::Instance(inst) => {
                 inst.attrs.borrow_mut().insert(name, v);

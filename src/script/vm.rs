@@ -85,9 +85,11 @@ pub enum Called {
 pub struct Vm {
     pub frames: Vec<Frame>,
     pub out: String,
-    pub classes: Attrs,
+    /// The builtin exception classes (shared per thread, read-only).
+    pub classes: Rc<Attrs>,
     pub modules: Attrs,
-    pub builtins: Attrs,
+    /// The builtin namespace (shared per thread, read-only).
+    pub builtins: Rc<Attrs>,
     /// What the program (and the loop's exception handler) wrote to stderr.
     pub err: String,
     /// The interpreter's own handle, for loop callbacks that re-enter it later.
@@ -103,8 +105,6 @@ pub struct Vm {
     /// Coroutines made this run: a run stopped mid-step (a budget, a
     /// failure) leaves suspended frames whose values can form cycles.
     pub made_coros: Vec<std::rc::Weak<Coro>>,
-    /// Globals of imported Python-level modules (the asyncio prelude).
-    pub module_globals: Vec<Rc<RefCell<Attrs>>>,
     /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
     pub suspend_line: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
@@ -118,17 +118,20 @@ pub struct Vm {
     pub source: Rc<str>,
     /// The scenario's file name, for hazard locations.
     pub path: Rc<str>,
+    /// The asyncio prelude image this run imported (shared per thread; see `modules.rs`).
+    pub prelude: Option<Rc<super::modules::PreludeImage>>,
 }
 
 impl Vm {
     /// A fresh interpreter.
-    pub fn new(path: &str, source: &str) -> Vm {
-        let mut vm = Vm {
+    pub fn new(path: Rc<str>, source: Rc<str>) -> Vm {
+        let (builtins, classes) = super::builtins::shared();
+        Vm {
             frames: Vec::new(),
             out: String::new(),
-            classes: Attrs::default(),
+            classes,
             modules: Attrs::default(),
-            builtins: Attrs::default(),
+            builtins,
             err: String::new(),
             me: std::rc::Weak::new(),
             cpu_cost_ns: 0,
@@ -138,17 +141,15 @@ impl Vm {
             made_cells: Vec::new(),
             made_coros: Vec::new(),
             made_classes: Vec::new(),
-            module_globals: Vec::new(),
             suspend_line: 0,
             ops: 0,
             op_budget: 200_000_000,
             hazard: None,
             hazard_line: 0,
-            source: Rc::from(source),
-            path: Rc::from(path),
-        };
-        super::builtins::install(&mut vm);
-        vm
+            source,
+            path,
+            prelude: None,
+        }
     }
 
     // ---------- exceptions ----------
@@ -1157,11 +1158,12 @@ impl Vm {
                 drop(attrs);
             }
         }
-        for g in std::mem::take(&mut self.module_globals) {
-            let attrs = std::mem::take(&mut *g.borrow_mut());
-            drop(attrs);
-        }
+        let prelude = self.prelude.take();
         for m in std::mem::take(&mut self.modules).into_values() {
+            // The prelude image outlives the run (its per-run state is rebound at the next import).
+            if prelude.as_ref().is_some_and(|p| p.owns(&m)) {
+                continue;
+            }
             if let Value::Module(m) = m {
                 let attrs = std::mem::take(&mut *m.attrs.borrow_mut());
                 drop(attrs);
