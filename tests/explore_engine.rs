@@ -301,19 +301,3 @@ fn a_save_that_fails_at_any_step_keeps_earlier_lines_and_leaves_no_temp_file() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
-
-#[test]
-fn malformed_regression_lines_name_file_and_line() {
-    let err = regressions::parse(
-        "r.txt",
-        "# ok\nsims/a.py strategy=random seed=zz faults=none schedule=s1.AA\n",
-    )
-    .unwrap_err();
-    assert_eq!(err.line, 2);
-    let msg = err.to_string();
-    assert!(msg.starts_with("r.txt:2:"), "{msg}");
-    assert!(msg.contains("zz"), "{msg}");
-    let err =
-        regressions::parse("r.txt", "sims/a.py strategy=random seed=1 faults=none\n").unwrap_err();
-    assert!(err.to_string().contains("missing `schedule=`"));
-}
