@@ -51,7 +51,7 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Schedules per file (default: the file's header, else 1000).
-        #[arg(long, conflicts_with = "time")]
+        #[arg(long, conflicts_with = "time", value_parser = count::<u64>)]
         seeds: Option<u64>,
         /// Explore each file for this long instead (like 30s).
         #[arg(long, value_parser = duration)]
@@ -63,7 +63,7 @@ enum Command {
         #[arg(long)]
         faults: Option<FaultPlan>,
         /// Worker threads (default: all cores); results do not depend on it.
-        #[arg(long, default_value_t = default_jobs())]
+        #[arg(long, default_value_t = default_jobs(), value_parser = count::<usize>)]
         jobs: usize,
         /// Run only the I-th of N slices of the schedules (0-based), e.g. 0/4.
         #[arg(long)]
@@ -78,7 +78,7 @@ enum Command {
         #[arg(long)]
         save: bool,
         /// Base seed: schedule i uses a seed derived from it and i.
-        #[arg(long, default_value = "0")]
+        #[arg(long, default_value = "0", allow_hyphen_values = true)]
         seed: Seed,
         /// Folder for --save.
         #[arg(long, default_value = "regressions")]
@@ -147,10 +147,10 @@ enum Command {
         /// Folder (default sims/) or files.
         paths: Vec<PathBuf>,
         /// Worker threads.
-        #[arg(long, default_value_t = default_jobs())]
+        #[arg(long, default_value_t = default_jobs(), value_parser = count::<usize>)]
         jobs: usize,
         /// At most this many schedules per file.
-        #[arg(long)]
+        #[arg(long, value_parser = count::<u64>)]
         max_seeds: Option<u64>,
         #[command(flatten)]
         load: Load,
@@ -170,7 +170,7 @@ enum Command {
 #[derive(Args, Clone)]
 struct Sched {
     /// Seed, decimal or 0x-hex.
-    #[arg(long, default_value = "0")]
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
     seed: Seed,
     /// fifo (CPython's order), random, pct, pct:DEPTH or pos.
     #[arg(long, default_value = "fifo")]
@@ -187,11 +187,11 @@ struct Load {
     #[arg(long, value_parser = duration)]
     cpu_cost: Option<Duration>,
     /// Most task steps in one run.
-    #[arg(long)]
+    #[arg(long, value_parser = count::<u64>)]
     max_steps: Option<u64>,
     /// Most simulator operations in one step before it "never yields"
     /// (a scenario may run 200 interpreted operations per unit).
-    #[arg(long)]
+    #[arg(long, value_parser = count::<u32>)]
     max_ops: Option<u32>,
     /// Virtual time horizon of one run (like 1h).
     #[arg(long, value_parser = duration)]
@@ -231,6 +231,15 @@ fn interrupt_flag() -> Arc<AtomicBool> {
         }
     });
     flag
+}
+
+/// A whole-number flag value (`--seeds`, `--jobs`, budgets), with a message
+/// a person can act on rather than the parser's "invalid digit".
+fn count<T: TryFrom<u64> + num_traits::Bounded + std::fmt::Display>(s: &str) -> Result<T, String> {
+    let n: u64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a count: expected a whole number, like 1000"))?;
+    T::try_from(n).map_err(|_| format!("`{s}` is too large: at most {}", T::max_value()))
 }
 
 fn duration(s: &str) -> Result<Duration, String> {

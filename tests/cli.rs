@@ -1,5 +1,8 @@
 //! The `awaitsim` binary as a user drives it: exit codes, the stdout/stderr
-//! split, replay lines that replay, shrink, regressions, shards.
+//! split, replay lines that replay, shrink, regressions, shards. Every error
+//! a user can cause (bad input, a misspelt name, a runaway loop, an
+//! unwritable regressions folder) is one row of the table in
+//! `tests/errors.rs`.
 
 mod common;
 
@@ -43,65 +46,6 @@ fn run_prints_only_the_program_output_on_stdout() {
     let err = text(&o.stderr);
     assert!(err.contains("step"), "trace on stderr: {err}");
     assert!(err.contains("legend:"), "timeline on stderr: {err}");
-}
-
-#[test]
-fn bad_input_exits_2_with_a_pointed_message() {
-    let cases: &[(&[&str], &str)] = &[
-        (&["run", "sims/no_such_file.py"], "no_such_file.py"),
-        (
-            &["run", "sims/gather_takes_the_max.py", "--seed", "zz"],
-            "zz",
-        ),
-        (
-            &["run", "sims/gather_takes_the_max.py", "--faults", "fail=2"],
-            "fail",
-        ),
-        (
-            &["run", "sims/gather_takes_the_max.py", "--strategy", "chaos"],
-            "chaos",
-        ),
-        (
-            &["explore", "sims/gather_takes_the_max.py", "--shard", "4/4"],
-            "4/4",
-        ),
-        (
-            &[
-                "replay",
-                "sims/gather_takes_the_max.py",
-                "--schedule",
-                "xyz",
-            ],
-            "schedule token",
-        ),
-        (&["frobnicate"], "frobnicate"),
-    ];
-    for (args, needle) in cases {
-        let o = run(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
-        assert!(
-            text(&o.stderr).contains(needle),
-            "{args:?}: {}",
-            text(&o.stderr)
-        );
-        assert!(o.stdout.is_empty(), "{args:?} wrote to stdout");
-    }
-}
-
-#[test]
-fn a_malformed_header_is_rejected_at_its_line() {
-    let d = tmp("header");
-    let f = d.join("bad_header.py");
-    std::fs::write(
-        &f,
-        "# awaitsim: expect=pass\n# awaitsim: seeds=lots\nimport asyncio\n",
-    )
-    .unwrap();
-    let o = run(&["explore", f.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = text(&o.stderr);
-    assert!(err.contains("bad_header.py:2:"), "{err}");
-    assert!(err.contains("seeds=lots"), "{err}");
 }
 
 #[test]
@@ -273,32 +217,6 @@ fn check_passes_on_the_bundled_sims() {
 }
 
 #[test]
-fn a_loop_that_never_awaits_is_stopped_by_the_step_budget_at_its_line() {
-    let d = tmp("spin");
-    let f = d.join("spin.py");
-    std::fs::write(
-        &f,
-        "import asyncio\nasync def main():\n    n = 0\n    while True:\n        n += 1\nasyncio.run(main())\n",
-    )
-    .unwrap();
-    let o = run(&["run", f.to_str().unwrap(), "--max-ops", "1000"]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = text(&o.stderr);
-    assert!(err.contains("never-yields"), "{err}");
-    assert!(
-        err.contains("spin.py:4") || err.contains("spin.py:5"),
-        "{err}"
-    );
-    assert!(
-        err.lines()
-            .last()
-            .unwrap()
-            .starts_with("replay: awaitsim replay "),
-        "{err}"
-    );
-}
-
-#[test]
 fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     let d = tmp("interrupt");
     let files = [
@@ -358,34 +276,6 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     assert_eq!(rest[0]["schedules"].as_u64().unwrap() + ran, 30000);
     assert_eq!(rest[1]["schedules"].as_u64(), Some(30000));
     assert!(text(&o.stdout).lines().all(|l| !l.contains("interrupted")));
-}
-
-#[test]
-fn a_misspelt_name_gets_the_did_you_mean_cpython_prints() {
-    let d = tmp("typo");
-    let f = d.join("typo.py");
-    std::fs::write(
-        &f,
-        "import asyncio\nasync def main():\n    await asyncio.slep(1)\nasyncio.run(main())\n",
-    )
-    .unwrap();
-    let o = run(&["run", f.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = text(&o.stderr);
-    assert!(
-        err.contains(
-            "AttributeError: module 'asyncio' has no attribute 'slep'. Did you mean: 'sleep'?"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("typo.py\", line 3, in main"), "{err}");
-    let g = d.join("name.py");
-    std::fs::write(&g, "def helper():\n    return 1\nprint(helpr())\n").unwrap();
-    let err = text(&run(&["run", g.to_str().unwrap()]).stderr);
-    assert!(
-        err.contains("NameError: name 'helpr' is not defined. Did you mean: 'helper'?"),
-        "{err}"
-    );
 }
 
 #[test]

@@ -244,18 +244,60 @@ fn regression_lines_round_trip_and_concurrent_saves_keep_every_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A full disk or a read-only folder at any step of a save: the error names
+/// the file, the step and the system's reason, says earlier lines are
+/// untouched (and they are, byte for byte), no temporary copy is left, and
+/// the lock is released so the next save works.
 #[test]
-fn malformed_regression_lines_name_file_and_line() {
-    let err = regressions::parse(
-        "r.txt",
-        "# ok\nsims/a.py strategy=random seed=zz faults=none schedule=s1.AA\n",
-    )
-    .unwrap_err();
-    assert_eq!(err.line, 2);
-    let msg = err.to_string();
-    assert!(msg.starts_with("r.txt:2:"), "{msg}");
-    assert!(msg.contains("zz"), "{msg}");
-    let err =
-        regressions::parse("r.txt", "sims/a.py strategy=random seed=1 faults=none\n").unwrap_err();
-    assert!(err.to_string().contains("missing `schedule=`"));
+fn a_save_that_fails_at_any_step_keeps_earlier_lines_and_leaves_no_temp_file() {
+    use regressions::Step;
+    use std::io::{Error, ErrorKind};
+    let cases = [
+        (Step::CreateDir, ErrorKind::ReadOnlyFilesystem),
+        (Step::Lock, ErrorKind::PermissionDenied),
+        (Step::Read, ErrorKind::PermissionDenied),
+        (Step::CreateTemp, ErrorKind::PermissionDenied),
+        (Step::CreateTemp, ErrorKind::ReadOnlyFilesystem),
+        (Step::Write, ErrorKind::StorageFull),
+        (Step::Sync, ErrorKind::StorageFull),
+        (Step::Rename, ErrorKind::ReadOnlyFilesystem),
+    ];
+    let covered: Vec<Step> = cases.iter().map(|c| c.0).collect();
+    assert!(Step::ALL.iter().all(|s| covered.contains(s)));
+    let root = std::env::temp_dir().join(format!("awaitsim-reg-faults-{}", std::process::id()));
+    for (i, (step, kind)) in cases.into_iter().enumerate() {
+        let dir = root.join(i.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("race.txt");
+        assert!(regressions::save(&path, &entry(1)).unwrap());
+        let before = std::fs::read(&path).unwrap();
+        let err = regressions::save_with(&path, &entry(2), &|s| {
+            if s == step {
+                Err(Error::from(kind))
+            } else {
+                Ok(())
+            }
+        })
+        .expect_err("the injected fault fails the save");
+        assert_eq!(err.step, step);
+        let msg = err.to_string();
+        let want = format!("cannot save the regression to {}: ", path.display());
+        assert!(msg.starts_with(&want), "{msg}");
+        assert!(msg.contains(&Error::from(kind).to_string()), "{msg}");
+        assert!(msg.contains(&err.at.display().to_string()), "{msg}");
+        assert!(msg.ends_with("; earlier lines are untouched"), "{msg}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{step:?}");
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".race.txt.lock", "race.txt"], "{step:?}");
+        // The lock was released: the same save now succeeds and keeps the first line.
+        assert!(regressions::save(&path, &entry(2)).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.as_bytes().starts_with(&before), "{text}");
+        assert_eq!(regressions::parse("race.txt", &text).unwrap().len(), 2);
+    }
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -306,7 +306,7 @@ pub fn explore(
             if o.save {
                 if let Err(msg) = save(&o.regressions_dir, &file, p.path(), &cfg.faults, f) {
                     let _ = writeln!(err, "awaitsim: {msg}");
-                    exit = Exit::BadInput;
+                    exit = exit.max(Exit::BadInput);
                 }
             }
         }
@@ -379,10 +379,7 @@ pub(crate) fn save(
         schedule: f.report.schedule.clone(),
         summary: f.failure.summary(),
     };
-    regressions::save(&path, &entry).map(|_| ()).map_err(|e| {
-        format!(
-            "cannot save the regression to {}: {e}; earlier lines are untouched",
-            path.display()
-        )
-    })
+    regressions::save(&path, &entry)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

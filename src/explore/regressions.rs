@@ -135,29 +135,122 @@ pub fn file_for(dir: &Path, sim: &Path) -> PathBuf {
 
 /// Appends `entry` to `path` atomically, keeping every earlier line; a line
 /// already present is not added twice. Returns whether it was added.
-pub fn save(path: &Path, entry: &Regression) -> io::Result<bool> {
+///
+/// The file is only ever replaced by renaming a complete, synced copy over
+/// it, so when any step fails (a full disk, a read-only folder) the error
+/// says which, the file keeps its earlier lines byte for byte, and the
+/// temporary copy is removed.
+pub fn save(path: &Path, entry: &Regression) -> Result<bool, SaveError> {
+    save_with(path, entry, &|_| Ok(()))
+}
+
+/// A step of [`save`], in the order it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Creating the regressions folder.
+    CreateDir,
+    /// Creating and locking `.<name>.lock` beside the file.
+    Lock,
+    /// Reading the file's earlier lines.
+    Read,
+    /// Creating the temporary copy `.<name>.tmp<pid>` beside the file.
+    CreateTemp,
+    /// Writing the new text to the temporary copy.
+    Write,
+    /// Flushing the temporary copy to disk.
+    Sync,
+    /// Renaming the temporary copy over the file.
+    Rename,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 7] = [
+        Step::CreateDir,
+        Step::Lock,
+        Step::Read,
+        Step::CreateTemp,
+        Step::Write,
+        Step::Sync,
+        Step::Rename,
+    ];
+}
+
+/// Why [`save`] could not save a regression. Its text names the file, what
+/// failed, and that earlier lines are untouched.
+#[derive(Debug)]
+pub struct SaveError {
+    /// The regression file.
+    pub path: PathBuf,
+    /// The step that failed.
+    pub step: Step,
+    /// The path that step works on (the folder, the lock, the file, or the
+    /// temporary copy).
+    pub at: PathBuf,
+    /// The operating system's error.
+    pub source: io::Error,
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (at, e) = (self.at.display(), &self.source);
+        write!(f, "cannot save the regression to {}: ", self.path.display())?;
+        match self.step {
+            Step::CreateDir if e.kind() == io::ErrorKind::AlreadyExists => {
+                write!(f, "{at} is a file, not a folder")
+            }
+            Step::CreateDir => write!(f, "cannot create the folder {at}: {e}"),
+            Step::Lock => write!(f, "cannot create the lock file {at}: {e}"),
+            Step::Read => write!(f, "cannot read it: {e}"),
+            Step::CreateTemp => write!(f, "cannot create the temporary file {at}: {e}"),
+            Step::Write => write!(f, "cannot write the temporary file {at}: {e}"),
+            Step::Sync => write!(f, "cannot flush the temporary file {at} to disk: {e}"),
+            Step::Rename => write!(f, "cannot rename the temporary file {at} over it: {e}"),
+        }?;
+        write!(f, "; earlier lines are untouched")
+    }
+}
+
+impl std::error::Error for SaveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// [`save`] with a fault injector: `fault(step)` runs before each step, and
+/// an error it returns stands for that step's own failure (the step is then
+/// not performed). For tests of a full disk or a read-only folder, which
+/// permissions alone cannot make when tests run as root.
+#[doc(hidden)]
+pub fn save_with(
+    path: &Path,
+    entry: &Regression,
+    fault: &dyn Fn(Step) -> io::Result<()>,
+) -> Result<bool, SaveError> {
+    let steps = Steps { path, fault };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let lock_path = dir.join(format!(
-        ".{}.lock",
-        path.file_name()
-            .map_or_else(|| "regressions".into(), |n| n.to_string_lossy())
-    ));
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)?;
-    lock.lock()?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "regressions".into(), |n| n.to_string_lossy());
+    steps.run(Step::CreateDir, dir, || fs::create_dir_all(dir))?;
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = steps.run(Step::Lock, &lock_path, || {
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        f.lock()?;
+        Ok(f)
+    })?;
     let result = (|| {
-        let old = match fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(e),
-        };
+        let old = steps.run(Step::Read, path, || match fs::read_to_string(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(String::new()),
+            r => r,
+        })?;
         let line = entry.to_string();
         let key = line.split('#').next().unwrap_or("").trim().to_string();
         if old
@@ -174,23 +267,44 @@ pub fn save(path: &Path, entry: &Regression) -> io::Result<bool> {
         }
         text.push_str(&line);
         text.push('\n');
-        let tmp = dir.join(format!(
-            ".{}.tmp{}",
-            path.file_name()
-                .map_or_else(|| "regressions".into(), |n| n.to_string_lossy()),
-            std::process::id()
-        ));
-        {
-            let mut f = File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-        }
-        if let Err(e) = fs::rename(&tmp, path) {
+        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let mut f = steps.run(Step::CreateTemp, &tmp, || File::create(&tmp))?;
+        let replaced = steps
+            .run(Step::Write, &tmp, || f.write_all(text.as_bytes()))
+            .and_then(|()| steps.run(Step::Sync, &tmp, || f.sync_all()))
+            .and_then(|()| {
+                drop(f);
+                steps.run(Step::Rename, &tmp, || fs::rename(&tmp, path))
+            });
+        if replaced.is_err() {
             let _ = fs::remove_file(&tmp);
-            return Err(e);
         }
-        Ok(true)
+        replaced.map(|()| true)
     })();
     let _ = lock.unlock();
     result
+}
+
+/// Runs the steps of one save, each through the fault injector.
+struct Steps<'a> {
+    path: &'a Path,
+    fault: &'a dyn Fn(Step) -> io::Result<()>,
+}
+
+impl Steps<'_> {
+    fn run<T>(
+        &self,
+        step: Step,
+        at: &Path,
+        op: impl FnOnce() -> io::Result<T>,
+    ) -> Result<T, SaveError> {
+        (self.fault)(step)
+            .and_then(|()| op())
+            .map_err(|source| SaveError {
+                path: self.path.to_path_buf(),
+                step,
+                at: at.to_path_buf(),
+                source,
+            })
+    }
 }
