@@ -407,3 +407,6 @@ fn main() {
     let _ = err.flush();
     std::process::exit(exit.code());
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
