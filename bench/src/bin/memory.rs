@@ -2,7 +2,7 @@
 //! test through `explore` (one job) and let `/usr/bin/time -v` report the
 //! peak RSS. `cargo run --release -p awaitsim-bench --bin memory -- 1000000`.
 
-use awaitsim::explore::{explore, ExploreConfig, StrategyChoice};
+use awaitsim::explore::{describe_distinct, explore, ExploreConfig, StrategyChoice};
 use awaitsim::{spawn, yield_now, FaultPlan, Strategy};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -36,9 +36,10 @@ fn main() {
     cfg.jobs = 1;
     let e = explore(&lost_update, &cfg);
     println!(
-        "{} schedules, {} distinct interleavings, {:.0} schedules/s",
+        "{} schedules, {} ({} counted exactly), {:.0} schedules/s",
         e.schedules,
-        e.distinct,
+        describe_distinct(e.distinct, e.distinct_estimated),
+        e.interleavings.hashes().count(),
         e.schedules_per_sec()
     );
 }
