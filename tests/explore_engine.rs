@@ -183,7 +183,16 @@ fn shards_merge_into_the_single_run_count_below_and_above_the_exact_cap() {
     // The busy program has enough interleavings to be estimated at cap 3.
     let mut c = cfg(300, Strategy::Random, 1);
     c.distinct_cap = 3;
-    assert!(explore(&busy, &c).distinct_estimated);
+    let e = explore(&busy, &c);
+    assert!(e.distinct_estimated);
+    // A damaged sketch or hash is an error, not a wrong count.
+    let line = ResultLine::from_exploration("x.py", "random", "none", &e, true, |_| String::new());
+    let mut bad = line.clone();
+    bad.sketch = Some("not a sketch!".into());
+    assert!(merge(&[bad]).unwrap_err().contains("sketch"));
+    let mut bad = line;
+    bad.hashes[0].0 = "0xzz".into();
+    assert!(merge(&[bad]).unwrap_err().contains("0xzz"));
 }
 
 #[test]

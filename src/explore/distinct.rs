@@ -447,7 +447,7 @@ mod tests {
         assert_eq!(d.hashes().count(), 600);
         assert_eq!(d.sketch_text(), None);
         let d = fed(599, &pairs);
-        assert_eq!(d.count().1, true);
+        assert!(d.count().1);
         assert!(d.sketch_text().is_some());
         assert_eq!(d.hashes().count(), 600);
     }
