@@ -222,9 +222,13 @@ pub fn explore_with_progress<T: Target + ?Sized>(
         next_index,
         ..Exploration::default()
     };
-    let mut distinct = Distinct::with_cap(config.distinct_cap);
+    // The first worker's counter is reused, not copied: one sketch less at the peak.
+    let mut distinct: Option<Distinct> = None;
     for p in parts {
-        distinct.merge(&p.distinct);
+        match &mut distinct {
+            Some(d) => d.merge(&p.distinct),
+            None => distinct = Some(p.distinct),
+        }
         result.schedules += p.ran;
         for (i, k) in p.kinds {
             if i <= cutoff {
@@ -244,6 +248,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     result.failures.sort_by_key(|f| f.index);
     result.failures.truncate(KEEP_FAILURES);
     // Other workers may have run a few schedules past the first failure.
+    let mut distinct = distinct.unwrap_or_else(|| Distinct::with_cap(config.distinct_cap));
     distinct.cut(cutoff);
     (result.distinct, result.distinct_estimated) = distinct.count();
     result.interleavings = distinct;
