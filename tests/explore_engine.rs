@@ -6,7 +6,7 @@ use awaitsim::explore::regressions::{self, Regression};
 use awaitsim::explore::{
     explore, run_one, shrink, Amount, ExploreConfig, RunSpec, Shard, StrategyChoice,
 };
-use awaitsim::report::json::{merge, ResultLine};
+use awaitsim::report::json::{merge, merge_with_cap, ResultLine};
 use awaitsim::{spawn, yield_now, FaultPlan, Schedule, Seed, Strategy};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -62,7 +62,7 @@ fn results_do_not_depend_on_the_number_of_jobs() {
     let four = explore(&lost_update, &cfg(500, Strategy::Random, 4));
     assert_eq!(one.schedules, four.schedules);
     assert_eq!(one.distinct, four.distinct);
-    assert_eq!(one.hashes, four.hashes);
+    assert_eq!(one.interleavings, four.interleavings);
     assert_eq!(one.failures[0].index, four.failures[0].index);
     assert_eq!(one.failures[0].seed, four.failures[0].seed);
 
@@ -117,7 +117,7 @@ fn shards_merge_into_the_single_run_answer() {
                 |_| String::new(),
             ));
         }
-        let merged = merge(&lines);
+        let merged = merge(&lines).unwrap();
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].schedules, whole.schedules, "schedules");
         assert_eq!(merged[0].distinct, whole.distinct, "distinct");
@@ -126,6 +126,73 @@ fn shards_merge_into_the_single_run_answer() {
             whole.failures.first().map(|f| f.index + 1)
         );
     }
+}
+
+#[test]
+fn shards_merge_into_the_single_run_count_below_and_above_the_exact_cap() {
+    // `busy` never fails; `lost_update` fails early, so shards run past
+    // the first failure and merge must cut their hashes and sketches there.
+    for fails in [false, true] {
+        for cap in [0, 3, 20, 100_000] {
+            let run = |c: &ExploreConfig| {
+                if fails {
+                    explore(&lost_update, c)
+                } else {
+                    explore(&busy, c)
+                }
+            };
+            let mut c = cfg(300, Strategy::Random, 1);
+            c.distinct_cap = cap;
+            let whole = run(&c);
+            let mut c2 = c.clone();
+            c2.jobs = 3;
+            let three = run(&c2);
+            assert_eq!(whole.interleavings, three.interleavings, "cap {cap}");
+            assert_eq!(
+                (whole.distinct, whole.distinct_estimated),
+                (three.distinct, three.distinct_estimated)
+            );
+            assert_eq!(
+                whole.distinct_estimated,
+                whole.distinct > cap as u64,
+                "cap {cap}: {} distinct",
+                whole.distinct
+            );
+            let mut lines = Vec::new();
+            for i in 0..3 {
+                let mut c = c.clone();
+                c.shard = Shard { index: i, count: 3 };
+                c.jobs = 2;
+                let e = run(&c);
+                let line = ResultLine::from_exploration("x.py", "random", "none", &e, true, |_| {
+                    String::new()
+                });
+                // Through the text, as `awaitsim merge` reads it.
+                let text = serde_json::to_string(&line).unwrap();
+                lines.push(serde_json::from_str::<ResultLine>(&text).unwrap());
+            }
+            let merged = merge_with_cap(&lines, cap).unwrap();
+            assert_eq!(merged[0].schedules, whole.schedules, "cap {cap}");
+            assert_eq!(
+                (merged[0].distinct, merged[0].distinct_estimated),
+                (whole.distinct, whole.distinct_estimated),
+                "fails {fails}, cap {cap}"
+            );
+        }
+    }
+    // The busy program has enough interleavings to be estimated at cap 3.
+    let mut c = cfg(300, Strategy::Random, 1);
+    c.distinct_cap = 3;
+    let e = explore(&busy, &c);
+    assert!(e.distinct_estimated);
+    // A damaged sketch or hash is an error, not a wrong count.
+    let line = ResultLine::from_exploration("x.py", "random", "none", &e, true, |_| String::new());
+    let mut bad = line.clone();
+    bad.sketch = Some("not a sketch!".into());
+    assert!(merge(&[bad]).unwrap_err().contains("sketch"));
+    let mut bad = line;
+    bad.hashes[0].0 = "0xzz".into();
+    assert!(merge(&[bad]).unwrap_err().contains("0xzz"));
 }
 
 #[test]

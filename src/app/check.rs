@@ -92,8 +92,10 @@ fn check_one(p: &dyn Program, o: &CheckOptions) -> (Option<String>, String) {
             }
             let e = explore(p, &cfg);
             detail.push_str(&format!(
-                ", {} schedules, {} distinct",
-                e.schedules, e.distinct
+                ", {} schedules, {}{} distinct",
+                e.schedules,
+                if e.distinct_estimated { "~" } else { "" },
+                e.distinct
             ));
             match (h.expect, e.failures.first()) {
                 (Expect::Pass, Some(f)) => {

@@ -4,8 +4,8 @@ use super::run::spec;
 use super::{collect_files, Exit, LoadOptions, Loader, Program};
 use crate::explore::regressions::{self, Regression};
 use crate::explore::{
-    explore_with_progress, run_one, Amount, Exploration, ExploreConfig, Found, Shard,
-    StrategyChoice,
+    describe_distinct, explore_with_progress, run_one, Amount, Exploration, ExploreConfig, Found,
+    Shard, StrategyChoice,
 };
 use crate::report::failure::{render, replay_line};
 use crate::report::json::ResultLine;
@@ -134,9 +134,9 @@ fn summary(file: &str, e: &Exploration, cfg: &ExploreConfig) -> String {
         "FAIL"
     };
     let mut s = format!(
-        "{status} {file}: {} schedules, {} distinct interleavings, {:.0} schedules/s (strategy {}, faults {})",
+        "{status} {file}: {} schedules, {}, {:.0} schedules/s (strategy {}, faults {})",
         e.schedules,
-        e.distinct,
+        describe_distinct(e.distinct, e.distinct_estimated),
         e.schedules_per_sec(),
         cfg.strategy,
         cfg.faults
@@ -160,6 +160,7 @@ fn error_line(file: &Path, o: &ExploreOptions) -> ResultLine {
         faults: String::new(),
         schedules: 0,
         distinct: 0,
+        distinct_estimated: false,
         schedules_per_sec: 0.0,
         failures_by_kind: Default::default(),
         failure: None,
@@ -167,6 +168,7 @@ fn error_line(file: &Path, o: &ExploreOptions) -> ResultLine {
         shard: o.shard.map(|s| s.to_string()),
         total_seeds: None,
         hashes: Vec::new(),
+        sketch: None,
         elapsed_sec: 0.0,
         interrupted: false,
         resume_from: None,

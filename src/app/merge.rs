@@ -1,6 +1,7 @@
 //! `merge`: one summary from the `explore --json` outputs of many shards.
 
 use super::Exit;
+use crate::explore::describe_distinct;
 use crate::report::json::{merge as merge_lines, ResultLine};
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,7 +23,13 @@ pub fn merge(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Exi
                 continue;
             }
             match serde_json::from_str::<ResultLine>(line) {
-                Ok(l) => lines.push(l),
+                Ok(l) => {
+                    if let Err(e) = l.interleavings() {
+                        let _ = writeln!(err, "awaitsim: {}:{}: {e}", f.display(), n + 1);
+                        return Exit::BadInput;
+                    }
+                    lines.push(l)
+                }
                 Err(e) => {
                     let _ = writeln!(
                         err,
@@ -43,17 +50,23 @@ pub fn merge(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Exi
         );
         return Exit::BadInput;
     }
-    let merged = merge_lines(&lines);
+    let merged = match merge_lines(&lines) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "awaitsim: {e}");
+            return Exit::BadInput;
+        }
+    };
     let mut exit = Exit::Ok;
     for m in &merged {
         let _ = writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default());
         let _ = writeln!(
             err,
-            "{} {}: {} schedules, {} distinct interleavings{}",
+            "{} {}: {} schedules, {}{}",
             m.status,
             m.file,
             m.schedules,
-            m.distinct,
+            describe_distinct(m.distinct, m.distinct_estimated),
             m.failure
                 .as_ref()
                 .map(|f| format!(

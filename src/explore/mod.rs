@@ -2,6 +2,7 @@
 //! results independent of the thread count), replaying one, shrinking a
 //! failure, and saving it as a regression.
 
+mod distinct;
 mod header;
 mod plan;
 pub mod regressions;
@@ -10,6 +11,7 @@ mod shrink;
 mod single;
 mod target;
 
+pub use distinct::{describe as describe_distinct, Distinct, DEFAULT_CAP};
 pub use header::{Expect, Header};
 pub use plan::{default_jobs, Amount, ExploreConfig, Shard, StrategyChoice};
 pub use runner::{explore, explore_with_progress, pct_horizon, Exploration, Found};

@@ -149,6 +149,11 @@ pub struct ExploreConfig {
     /// every index below [`crate::explore::Exploration::next_index`] has
     /// then run, none above it.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// Distinct interleavings counted exactly; above this many the count
+    /// is a HyperLogLog estimate, so memory stays flat however long the
+    /// run ([`crate::explore::DEFAULT_CAP`]; shards to be merged must use
+    /// the same cap).
+    pub distinct_cap: usize,
 }
 
 impl ExploreConfig {
@@ -166,6 +171,7 @@ impl ExploreConfig {
             hazards: HazardPolicy::default(),
             start: 0,
             interrupt: None,
+            distinct_cap: super::distinct::DEFAULT_CAP,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! still runs, so "the first failure" is the one with the smallest index
 //! whatever the thread timing — the same as `--jobs 1`.
 
+use super::distinct::Distinct;
 use super::plan::{Amount, ExploreConfig};
 use super::target::Target;
 use crate::sim::{Failure, FailureKind, RunReport, Seed, Sim, Strategy};
@@ -36,11 +37,14 @@ pub struct Found {
 pub struct Exploration {
     /// Schedules run (up to and including the first failure unless keep-going).
     pub schedules: u64,
-    /// Distinct interleavings among them, by trace hash.
+    /// Distinct interleavings among them, by trace hash: exact up to
+    /// [`ExploreConfig::distinct_cap`], estimated above it.
     pub distinct: u64,
-    /// Each distinct trace hash with the first schedule index that produced
-    /// it (sorted by hash), so shards can be merged exactly.
-    pub hashes: Vec<(u64, u64)>,
+    /// `distinct` is an estimate (more than the cap were seen).
+    pub distinct_estimated: bool,
+    /// The trace hashes seen (with the first schedule index of each), in
+    /// bounded memory, so shards can be merged into the single-run count.
+    pub interleavings: Distinct,
     /// Failures, in index order (only the first unless keep-going).
     pub failures: Vec<Found>,
     /// Failures by kind.
@@ -69,10 +73,9 @@ impl Exploration {
 /// Most failures kept in detail with keep-going (all are counted).
 const KEEP_FAILURES: usize = 100;
 
-#[derive(Default)]
 struct Partial {
-    /// Interleaving hash → smallest index that produced it.
-    hashes: BTreeMap<u64, u64>,
+    /// Interleaving hashes with the index that produced them.
+    distinct: Distinct,
     failures: Vec<Found>,
     /// (index, kind) of every failure.
     kinds: Vec<(u64, FailureKind)>,
@@ -127,7 +130,12 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     let jobs = config.jobs.max(1);
 
     let work = || {
-        let mut part = Partial::default();
+        let mut part = Partial {
+            distinct: Distinct::with_cap(config.distinct_cap),
+            failures: Vec::new(),
+            kinds: Vec::new(),
+            ran: 0,
+        };
         let mut sims: BTreeMap<Strategy, Sim> = BTreeMap::new();
         'chunks: loop {
             // Decide to stop before claiming: every claimed chunk then runs
@@ -164,7 +172,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
                 let seed = config.base_seed.nth(index);
                 sim.set_seed(seed);
                 let out = target.run(sim);
-                part.hashes.entry(out.report.trace_hash).or_insert(index);
+                part.distinct.insert(out.report.trace_hash, index);
                 part.ran += 1;
                 if let Err(failure) = out.result {
                     first_fail.fetch_min(index, Ordering::Relaxed);
@@ -214,11 +222,12 @@ pub fn explore_with_progress<T: Target + ?Sized>(
         next_index,
         ..Exploration::default()
     };
-    let mut hashes: BTreeMap<u64, u64> = BTreeMap::new();
+    // The first worker's counter is reused, not copied: one sketch less at the peak.
+    let mut distinct: Option<Distinct> = None;
     for p in parts {
-        for (h, i) in p.hashes {
-            let e = hashes.entry(h).or_insert(i);
-            *e = (*e).min(i);
+        match &mut distinct {
+            Some(d) => d.merge(&p.distinct),
+            None => distinct = Some(p.distinct),
         }
         result.schedules += p.ran;
         for (i, k) in p.kinds {
@@ -238,8 +247,11 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     }
     result.failures.sort_by_key(|f| f.index);
     result.failures.truncate(KEEP_FAILURES);
-    result.hashes = hashes.into_iter().filter(|(_, i)| *i <= cutoff).collect();
-    result.distinct = result.hashes.len() as u64;
+    // Other workers may have run a few schedules past the first failure.
+    let mut distinct = distinct.unwrap_or_else(|| Distinct::with_cap(config.distinct_cap));
+    distinct.cut(cutoff);
+    (result.distinct, result.distinct_estimated) = distinct.count();
+    result.interleavings = distinct;
     progress(result.schedules);
     result
 }

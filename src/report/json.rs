@@ -1,7 +1,7 @@
 //! `explore --json`: one JSON object per explored file, and `merge` of
 //! sharded outputs into the summary a single run would have printed.
 
-use crate::explore::{Exploration, Found};
+use crate::explore::{Distinct, Exploration, Found, DEFAULT_CAP};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -37,8 +37,12 @@ pub struct ResultLine {
     pub faults: String,
     /// Schedules run.
     pub schedules: u64,
-    /// Distinct interleavings by trace hash.
+    /// Distinct interleavings by trace hash (rounded, if estimated).
     pub distinct: u64,
+    /// `distinct` is a HyperLogLog estimate: more distinct interleavings
+    /// were seen than are counted exactly (65,536 by default).
+    #[serde(default)]
+    pub distinct_estimated: bool,
     /// Schedules per wall-clock second.
     pub schedules_per_sec: f64,
     /// Failures by kind.
@@ -57,9 +61,15 @@ pub struct ResultLine {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub total_seeds: Option<u64>,
     /// Sharded runs only: distinct trace hashes (`0x`-hex) with the first
-    /// index that produced each, so `merge` can count exactly.
+    /// index that produced each, so `merge` can count exactly. Over the
+    /// exact cap, only the cap + 1 with the smallest indices.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub hashes: Vec<(String, u64)>,
+    /// Sharded runs over the exact cap only: the HyperLogLog sketch of every
+    /// trace hash (URL-safe base64), which `merge` combines with the other
+    /// shards' into the single-run estimate.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sketch: Option<String>,
     /// Wall-clock seconds.
     pub elapsed_sec: f64,
     /// Stopped by Ctrl-C before every schedule ran.
@@ -94,6 +104,7 @@ impl ResultLine {
             faults: faults.to_string(),
             schedules: e.schedules,
             distinct: e.distinct,
+            distinct_estimated: e.distinct_estimated,
             schedules_per_sec: (e.schedules_per_sec() * 10.0).round() / 10.0,
             failures_by_kind: e
                 .by_kind
@@ -113,35 +124,63 @@ impl ResultLine {
             shard: None,
             total_seeds: None,
             hashes: if keep_hashes {
-                e.hashes
-                    .iter()
-                    .map(|(h, i)| (format!("0x{h:016x}"), *i))
+                e.interleavings
+                    .hashes()
+                    .map(|(h, i)| (format!("0x{h:016x}"), i))
                     .collect()
             } else {
                 Vec::new()
+            },
+            sketch: if keep_hashes {
+                e.interleavings.sketch_text()
+            } else {
+                None
             },
             elapsed_sec: e.elapsed.as_secs_f64(),
             interrupted: e.interrupted,
             resume_from: e.interrupted.then_some(e.next_index),
         }
     }
+
+    /// The interleavings this line carries (`hashes` and `sketch`), if any.
+    pub fn interleavings(&self) -> Result<Option<Distinct>, String> {
+        if self.hashes.is_empty() && self.sketch.is_none() {
+            return Ok(None);
+        }
+        let mut pairs = Vec::with_capacity(self.hashes.len());
+        for (h, i) in &self.hashes {
+            let hex = h.strip_prefix("0x").unwrap_or(h);
+            let h = u64::from_str_radix(hex, 16).map_err(|_| {
+                format!("`{h}` is not a trace hash (expected 0x and 16 hex digits)")
+            })?;
+            pairs.push((h, *i));
+        }
+        Distinct::from_parts(pairs, self.sketch.as_deref()).map(Some)
+    }
 }
 
 /// Merges the lines of sharded explorations: per file, the first failure
 /// over all shards, and the schedule and distinct-interleaving counts a
-/// single run over all seeds would report.
-pub fn merge(lines: &[ResultLine]) -> Vec<ResultLine> {
+/// single run over all seeds would report. Fails on a line whose hashes or
+/// sketch do not parse.
+pub fn merge(lines: &[ResultLine]) -> Result<Vec<ResultLine>, String> {
+    merge_with_cap(lines, DEFAULT_CAP)
+}
+
+/// [`merge`] for shards explored with
+/// [`crate::explore::ExploreConfig::distinct_cap`] = `cap`.
+pub fn merge_with_cap(lines: &[ResultLine], cap: usize) -> Result<Vec<ResultLine>, String> {
     let mut by_file: BTreeMap<&str, Vec<&ResultLine>> = BTreeMap::new();
     for l in lines {
         by_file.entry(&l.file).or_default().push(l);
     }
     by_file
         .into_iter()
-        .map(|(file, parts)| merge_file(file, &parts))
+        .map(|(file, parts)| merge_file(file, &parts, cap))
         .collect()
 }
 
-fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
+fn merge_file(file: &str, parts: &[&ResultLine], cap: usize) -> Result<ResultLine, String> {
     let first = parts
         .iter()
         .filter_map(|p| p.failure.as_ref())
@@ -149,17 +188,24 @@ fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
         .cloned();
     let errors: Vec<&str> = parts.iter().filter_map(|p| p.error.as_deref()).collect();
     let cutoff = first.as_ref().map_or(u64::MAX, |f| f.index - 1);
-    let mut hashes: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut union: Option<Distinct> = None;
     for p in parts {
-        for (h, i) in &p.hashes {
-            let e = hashes.entry(h).or_insert(*i);
-            *e = (*e).min(*i);
+        if let Some(d) = p.interleavings()? {
+            union
+                .get_or_insert_with(|| Distinct::with_cap(cap))
+                .merge(&d);
         }
     }
-    let distinct = if hashes.is_empty() {
-        parts.iter().map(|p| p.distinct).sum()
-    } else {
-        hashes.values().filter(|&&i| i <= cutoff).count() as u64
+    let (distinct, distinct_estimated) = match union {
+        Some(mut d) => {
+            d.cut(cutoff);
+            d.count()
+        }
+        // Unsharded lines carry no hashes: the best is the sum.
+        None => (
+            parts.iter().map(|p| p.distinct).sum(),
+            parts.iter().any(|p| p.distinct_estimated),
+        ),
     };
     let schedules = match &first {
         Some(f) => f.index,
@@ -171,7 +217,7 @@ fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
     if let Some(f) = &first {
         by_kind.insert(f.kind.clone(), 1);
     }
-    ResultLine {
+    Ok(ResultLine {
         file: file.to_string(),
         status: if !errors.is_empty() {
             "error"
@@ -185,6 +231,7 @@ fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
         faults: parts[0].faults.clone(),
         schedules,
         distinct,
+        distinct_estimated,
         schedules_per_sec: if cpu > 0.0 {
             (schedules as f64 / cpu * 10.0).round() / 10.0
         } else {
@@ -196,8 +243,9 @@ fn merge_file(file: &str, parts: &[&ResultLine]) -> ResultLine {
         shard: None,
         total_seeds: parts[0].total_seeds,
         hashes: Vec::new(),
+        sketch: None,
         elapsed_sec: elapsed,
         interrupted: parts.iter().any(|p| p.interrupted),
         resume_from: None,
-    }
+    })
 }

@@ -36,9 +36,18 @@ fn main() {
     cfg.jobs = 1;
     let e = explore(&lost_update, &cfg);
     println!(
-        "{} schedules, {} distinct interleavings, {:.0} schedules/s",
+        "{} schedules, {}{} distinct interleavings{}, {:.0} schedules/s",
         e.schedules,
+        if e.distinct_estimated { "~" } else { "" },
         e.distinct,
+        if e.distinct_estimated {
+            format!(
+                " (estimated; the first {} counted exactly)",
+                e.interleavings.hashes().count()
+            )
+        } else {
+            String::new()
+        },
         e.schedules_per_sec()
     );
 }
