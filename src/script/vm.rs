@@ -120,7 +120,14 @@ pub struct Vm {
     pub path: Rc<str>,
     /// The asyncio prelude image this run imported (shared per thread; see `modules.rs`).
     pub prelude: Option<Rc<super::modules::PreludeImage>>,
+    /// Emptied value vectors of returned frames, reused for the next call's
+    /// arguments, locals and stack: a call then allocates nothing.
+    vec_pool: Vec<Vec<Value>>,
 }
+
+/// Vectors kept for reuse, and the largest capacity worth keeping.
+const VEC_POOL_MAX: usize = 64;
+const VEC_POOL_CAP: usize = 256;
 
 impl Vm {
     /// A fresh interpreter.
@@ -149,6 +156,7 @@ impl Vm {
             source,
             path,
             prelude: None,
+            vec_pool: Vec::new(),
         }
     }
 
@@ -873,7 +881,8 @@ impl Vm {
                 }
                 Op::Call(n) => {
                     let at = f.stack.len() - n as usize;
-                    let args: Vec<Value> = f.stack.drain(at..).collect();
+                    let mut args = self.vec_pool.pop().unwrap_or_default();
+                    args.extend(f.stack.drain(at..));
                     let func = f.stack.pop().unwrap_or_default();
                     self.do_call(fi, func, args, vec![])?;
                 }
@@ -912,7 +921,8 @@ impl Vm {
                 Op::CallMethod(name, n) => {
                     let name = f.code.names[name as usize].clone();
                     let at = f.stack.len() - n as usize;
-                    let args: Vec<Value> = f.stack.drain(at..).collect();
+                    let mut args = self.vec_pool.pop().unwrap_or_default();
+                    args.extend(f.stack.drain(at..));
                     let obj = f.stack.pop().unwrap_or_default();
                     self.call_method(fi, obj, &name, args)?;
                 }
@@ -1200,7 +1210,9 @@ impl Vm {
 
     fn do_return(&mut self, v: Value, base: usize) -> PyResult<Option<Value>> {
         let idx = self.frames.len() - 1;
-        let frame = self.frames.pop().expect("frame");
+        let mut frame = self.frames.pop().expect("frame");
+        self.recycle(std::mem::take(&mut frame.stack));
+        self.recycle(std::mem::take(&mut frame.locals));
         let v = match frame.kind {
             FrameKind::Normal => v,
             FrameKind::Boundary => return Ok(Some(v)),
@@ -1622,17 +1634,25 @@ impl Vm {
     ) -> PyResult<Frame> {
         let code = &f.code;
         let nloc = code.local_names.len();
-        let mut locals = vec![Value::Undef; nloc];
         let np = code.nparams;
         let nargs = args.len();
         let mut extra = vec![];
-        for (i, a) in args.into_iter().enumerate() {
-            if i < np {
-                locals[i] = a;
-            } else {
-                extra.push(a);
+        let mut locals = if nargs <= np {
+            // The common call: the argument vector becomes the locals.
+            let mut locals = args;
+            locals.resize(nloc, Value::Undef);
+            locals
+        } else {
+            let mut locals = vec![Value::Undef; nloc];
+            for (i, a) in args.into_iter().enumerate() {
+                if i < np {
+                    locals[i] = a;
+                } else {
+                    extra.push(a);
+                }
             }
-        }
+            locals
+        };
         if !extra.is_empty() && !code.varargs {
             return self.err(
                 "TypeError",
@@ -1738,10 +1758,11 @@ impl Vm {
             *cells[ci].borrow_mut() = std::mem::take(&mut locals[li]);
         }
         cells.extend(f.closure.iter().cloned());
+        let stack = self.vec_pool.pop().unwrap_or_else(|| Vec::with_capacity(8));
         Ok(Frame {
             code: code.clone(),
             ip: 0,
-            stack: Vec::with_capacity(8),
+            stack,
             locals,
             cells,
             blocks: vec![],
@@ -1750,6 +1771,14 @@ impl Vm {
             kind: FrameKind::Normal,
             handling: None,
         })
+    }
+
+    /// Keep an emptied vector for the next call (see `vec_pool`).
+    fn recycle(&mut self, mut v: Vec<Value>) {
+        if self.vec_pool.len() < VEC_POOL_MAX && v.capacity() > 0 && v.capacity() <= VEC_POOL_CAP {
+            v.clear();
+            self.vec_pool.push(v);
+        }
     }
 
     /// The line the innermost frame is executing (for hazards).
