@@ -196,6 +196,17 @@ struct Load {
     /// Virtual time horizon of one run (like 1h).
     #[arg(long, value_parser = duration)]
     max_time: Option<Duration>,
+    /// Most items in one list, tuple, dict or set, or characters in one
+    /// string (default 20000000); past it, MemoryError.
+    #[arg(long, value_parser = count::<u64>)]
+    max_alloc: Option<u64>,
+    /// Most bytes one run may print (default 67108864); past it, MemoryError.
+    #[arg(long, value_parser = count::<u64>)]
+    max_output: Option<u64>,
+    /// Deepest Python call nesting (default 1000, CPython's recursion
+    /// limit); past it, RecursionError.
+    #[arg(long, value_parser = count::<u32>)]
+    max_depth: Option<u32>,
 }
 
 impl Load {
@@ -210,7 +221,18 @@ impl Load {
         if let Some(t) = self.max_time {
             budget.max_time = u64::try_from(t.as_nanos()).unwrap_or(u64::MAX);
         }
+        let mut limits = awaitsim::script::Limits::default();
+        if let Some(n) = self.max_alloc {
+            limits.max_alloc = n;
+        }
+        if let Some(n) = self.max_output {
+            limits.max_output = n;
+        }
+        if let Some(n) = self.max_depth {
+            limits.max_depth = n;
+        }
         LoadOptions {
+            limits,
             cpu_cost_ns: self
                 .cpu_cost
                 .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),

@@ -283,7 +283,7 @@ fn cases() -> Vec<Case> {
             how: How::Bin(&["run", X, "--max-ops", "1000"]),
             exit: Some(1),
             at: "(sims/x.py:4)",
-            says: &["hazard: never-yields at 0.000s in task Task-1 (sims/x.py:4): step budget exceeded: more than 200000 operations without reaching an await (runaway loop?)", "replay: awaitsim replay sims/x.py --seed 0x0000000000000000 --strategy fifo --faults none"],
+            says: &["hazard: never-yields at 0.000s in task Task-1 (sims/x.py:4): step budget exceeded: more than 200000 operations without reaching an await (runaway loop? raise --max-ops if not)", "replay: awaitsim replay sims/x.py --seed 0x0000000000000000 --strategy fifo --faults none"],
             ..CASE
         },
         Case {

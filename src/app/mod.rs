@@ -74,6 +74,8 @@ pub struct LoadOptions {
     pub cpu_cost_ns: u64,
     /// Budgets for every run.
     pub budget: Budget,
+    /// The interpreter's allocation, output and recursion budgets.
+    pub limits: crate::script::Limits,
 }
 
 /// Loads a scenario, or explains (for a person, with file:line:col, the

@@ -460,9 +460,7 @@ pub fn call_builtin(
                 line.push_str(&vm.py_str(a)?);
             }
             line.push_str(&end);
-            if vm.out.len() + line.len() > 64 << 20 {
-                return vm.err("MemoryError", "output budget exceeded");
-            }
+            vm.check_output(line.len())?;
             vm.out.push_str(&line);
             Value::None
         }

@@ -428,9 +428,7 @@ pub fn format_spec(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
         return vm.err("ValueError", "Invalid format specifier");
     };
     // Widths and precisions past this would only build absurd strings (the allocation budget).
-    if sp.width > 100_000_000 || sp.precision.unwrap_or(0) > 100_000_000 {
-        return vm.err("MemoryError", "format width or precision too large");
-    }
+    vm.check_alloc(sp.width.max(sp.precision.unwrap_or(0)) as u64)?;
     let (body, numeric, neg) = match v {
         Value::Int(_) | Value::Big(_) | Value::Bool(_)
             if !matches!(sp.ty, Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')) =>

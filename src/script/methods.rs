@@ -158,17 +158,13 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 "append" => {
                     arity(vm, "append", &args, 1, 1)?;
                     let mut lb = l.borrow_mut();
-                    if lb.len() as i64 >= super::vm::MAX_SEQ {
-                        return vm.err("MemoryError", "allocation budget exceeded");
-                    }
+                    vm.check_alloc(lb.len() as u64 + 1)?;
                     lb.push(a0.unwrap_or_default());
                     Value::None
                 }
                 "extend" => {
                     let items = vm.collect(&a0.unwrap_or_default())?;
-                    if (l.borrow().len() + items.len()) as i64 > super::vm::MAX_SEQ {
-                        return vm.err("MemoryError", "allocation budget exceeded");
-                    }
+                    vm.check_alloc((l.borrow().len() + items.len()) as u64)?;
                     l.borrow_mut().extend(items);
                     Value::None
                 }
@@ -682,9 +678,7 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
         }
         "center" | "ljust" | "rjust" => {
             let w = int_of(vm, &a0.unwrap_or_default())?.max(0) as usize;
-            if w > 100_000_000 {
-                return vm.err("MemoryError", "allocation budget exceeded");
-            }
+            vm.check_alloc(w as u64)?;
             let fill = match args.get(1) {
                 Some(Value::Str(f)) => f.chars().next().unwrap_or(' '),
                 _ => ' ',
@@ -708,9 +702,7 @@ fn str_method(vm: &mut Vm, s: &Rc<str>, name: &str, args: Vec<Value>) -> PyResul
         }
         "zfill" => {
             let w = int_of(vm, &a0.unwrap_or_default())?.max(0) as usize;
-            if w > 100_000_000 {
-                return vm.err("MemoryError", "allocation budget exceeded");
-            }
+            vm.check_alloc(w as u64)?;
             let n = s.chars().count();
             if n >= w {
                 Value::Str(s.clone())

@@ -23,6 +23,7 @@ mod compile;
 pub mod diag;
 mod format;
 pub mod ir;
+mod limits;
 pub mod lower;
 mod methods;
 mod modules;
@@ -40,6 +41,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub use diag::{Diagnostic, Diagnostics, Span};
+pub use limits::Limits;
 
 use crate::app::{Captured, LoadOptions, Program};
 use crate::explore::{Header, Target};
@@ -91,6 +93,7 @@ pub struct ScriptProgram {
     header: Header,
     cpu_cost_ns: u64,
     op_budget: u64,
+    limits: Limits,
 }
 
 /// Interpreted operations allowed per step for each core operation in `Budget::max_ops_per_step`.
@@ -103,6 +106,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String>
         std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
     let mut program = ScriptProgram::checked(&shown, &source, opts.cpu_cost_ns, colour())?;
     program.op_budget = u64::from(opts.budget.max_ops_per_step).saturating_mul(OPS_PER_CORE_OP);
+    program.limits = opts.limits;
     Ok(Box::new(program))
 }
 
@@ -138,6 +142,7 @@ impl ScriptProgram {
             header,
             cpu_cost_ns,
             op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
+            limits: Limits::default(),
         })
     }
 }
@@ -162,13 +167,7 @@ impl Program for ScriptProgram {
     }
 
     fn run_captured(&self, sim: &mut Sim) -> Captured {
-        run_on(
-            &self.path,
-            &self.source,
-            self.cpu_cost_ns,
-            self.op_budget,
-            sim,
-        )
+        run_on(self, sim)
     }
 }
 
@@ -216,8 +215,8 @@ fn compiled(path: &str, source: &str) -> Result<Compiled, Diagnostics> {
     Ok(c)
 }
 
-fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut Sim) -> Captured {
-    let compiled = match compiled(path, source) {
+fn run_on(program: &ScriptProgram, sim: &mut Sim) -> Captured {
+    let compiled = match compiled(&program.path, &program.source) {
         Ok(c) => c,
         Err(d) => {
             // Checked at load; kept for callers that skip `load`.
@@ -241,8 +240,9 @@ fn run_on(path: &str, source: &str, cpu_cost_ns: u64, op_budget: u64, sim: &mut 
     {
         let mut v = vm.borrow_mut();
         v.me = Rc::downgrade(&vm);
-        v.cpu_cost_ns = cpu_cost_ns;
-        v.op_budget = op_budget;
+        v.cpu_cost_ns = program.cpu_cost_ns;
+        v.op_budget = program.op_budget;
+        v.limits = program.limits;
     }
     let globals = Rc::new(RefCell::new(value::Attrs::default()));
     globals
@@ -275,6 +275,8 @@ pub struct RunOptions {
     pub op_budget: u64,
     /// The core's budgets (steps, virtual time, tasks).
     pub budget: Budget,
+    /// The interpreter's allocation, output and recursion budgets.
+    pub limits: Limits,
 }
 
 impl Default for RunOptions {
@@ -286,6 +288,7 @@ impl Default for RunOptions {
             faults: FaultPlan::none(),
             op_budget: u64::from(crate::sim::Budget::default().max_ops_per_step) * OPS_PER_CORE_OP,
             budget: Budget::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -308,6 +311,7 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
     let prog = match ScriptProgram::new(path, source, opts.cpu_cost_ns) {
         Ok(mut p) => {
             p.op_budget = opts.op_budget;
+            p.limits = opts.limits;
             p
         }
         Err(msg) => {

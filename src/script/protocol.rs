@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::ir::{BinOp, CmpOp, UnaryOp};
 use super::num;
 use super::value::*;
-use super::vm::{PyResult, Vm, MAX_SEQ};
+use super::vm::{PyResult, Vm};
 
 impl Vm {
     /// CPython's type name of a value.
@@ -222,16 +222,12 @@ impl Vm {
             Value::Tuple(t) => Ok(t.to_vec()),
             _ => {
                 if let Value::Range(r) = v {
-                    if super::num::range_len(r.0, r.1, r.2) > MAX_SEQ {
-                        return self.err("MemoryError", "allocation budget exceeded");
-                    }
+                    self.check_alloc(super::num::range_len(r.0, r.1, r.2).max(0) as u64)?;
                 }
                 let it = self.iter(v.clone())?;
                 let mut out = vec![];
                 while let Some(x) = self.next(&it)? {
-                    if out.len() as i64 >= MAX_SEQ {
-                        return self.err("MemoryError", "allocation budget exceeded");
-                    }
+                    self.check_alloc(out.len() as u64 + 1)?;
                     out.push(x);
                 }
                 Ok(out)
@@ -384,16 +380,12 @@ impl Vm {
                 };
                 return match s {
                     Value::Str(x) => {
-                        if x.len().saturating_mul(n) > 100_000_000 {
-                            return self.err("MemoryError", "");
-                        }
+                        self.check_alloc(x.len().saturating_mul(n) as u64)?;
                         Ok(Value::str(&x.repeat(n)))
                     }
                     Value::List(l) => {
                         let l = l.borrow();
-                        if l.len().saturating_mul(n) as i64 > MAX_SEQ {
-                            return self.err("MemoryError", "");
-                        }
+                        self.check_alloc(l.len().saturating_mul(n) as u64)?;
                         let mut v = Vec::with_capacity(l.len() * n);
                         for _ in 0..n {
                             v.extend(l.iter().cloned());

@@ -7,14 +7,7 @@ use super::code::{Code, Op};
 use super::ir::{BinOp, CmpOp};
 use super::value::*;
 
-/// Largest sequence a scenario may build (the allocation budget).
-pub const MAX_SEQ: i64 = 20_000_000;
-
-/// Nested calls from Rust back into Python (`__repr__`, sort keys, `__eq__`) allowed at once.
-pub const MAX_NATIVE_DEPTH: u32 = 100;
-
-/// Python's default recursion limit; asyncio's own frames get a little headroom.
-pub const RECURSION_LIMIT: usize = 1000;
+use super::limits::{Limits, MAX_NATIVE_DEPTH};
 
 /// A Python result: the error is a raised exception instance.
 pub type PyResult<T> = Result<T, Value>;
@@ -123,6 +116,8 @@ pub struct Vm {
     /// Emptied value vectors of returned frames, reused for the next call's
     /// arguments, locals and stack: a call then allocates nothing.
     vec_pool: Vec<Vec<Value>>,
+    /// The allocation, output and recursion budgets.
+    pub limits: Limits,
 }
 
 /// Vectors kept for reuse, and the largest capacity worth keeping.
@@ -157,6 +152,7 @@ impl Vm {
             path,
             prelude: None,
             vec_pool: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -1133,7 +1129,7 @@ impl Vm {
         // Name the line now: once the error unwinds, the frames are gone.
         self.hazard_line = self.current_line();
         self.hazard = Some(format!(
-            "step budget exceeded: more than {} operations without reaching an await (runaway loop?)",
+            "step budget exceeded: more than {} operations without reaching an await (runaway loop? raise --max-ops if not)",
             self.op_budget
         ));
         self.err("SystemExit", "step budget exceeded")
@@ -1201,7 +1197,7 @@ impl Vm {
 
     fn push_frame(&mut self, f: Frame) -> PyResult<()> {
         // CPython counts the frames asyncio itself keeps under a task step or callback: depth_offset.
-        if self.frames.len() + self.depth_offset > RECURSION_LIMIT {
+        if self.frames.len() + self.depth_offset > self.limits.max_depth as usize {
             return self.err("RecursionError", "maximum recursion depth exceeded");
         }
         self.frames.push(f);

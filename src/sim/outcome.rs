@@ -202,13 +202,13 @@ impl fmt::Display for Failure {
             Failure::Hazard(h) => write!(f, "hazard: {h}"),
             Failure::Budget { budget, limit, at } => {
                 let (what, flag) = match budget {
-                    BudgetKind::Steps => ("steps", "max_steps"),
-                    BudgetKind::Time => ("virtual nanoseconds", "max_time"),
-                    BudgetKind::Tasks => ("tasks", "max_tasks"),
+                    BudgetKind::Steps => ("steps", "--max-steps (Budget::max_steps)"),
+                    BudgetKind::Time => ("virtual nanoseconds", "--max-time (Budget::max_time)"),
+                    BudgetKind::Tasks => ("tasks", "Budget::max_tasks"),
                 };
                 write!(
                     f,
-                    "budget exhausted at {}: more than {limit} {what}; raise Budget::{flag} if the program is meant to run this long",
+                    "budget exhausted at {}: more than {limit} {what}; raise {flag} if the program is meant to run this long",
                     format_nanos(*at)
                 )
             }
