@@ -48,6 +48,20 @@ pub struct TaskSlot {
     join: RefCell<Option<JoinHandle<()>>>,
 }
 
+impl TaskSlot {
+    /// Drop everything the slot holds (end of run): its join handle holds the
+    /// core task, whose future holds this slot.
+    pub fn release(&self) {
+        let held = (
+            self.join.borrow_mut().take(),
+            self.task.borrow_mut().take(),
+            self.io.borrow_mut().take(),
+            self.waker.borrow_mut().take(),
+        );
+        drop(held);
+    }
+}
+
 /// A `call_soon`/`call_at` handle: cancelling it stops the callback from running.
 #[derive(Default)]
 struct CallHandle {
@@ -131,6 +145,7 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
                 _ => "task".into(),
             };
             let slot = Rc::new(TaskSlot::default());
+            vm.made_slots.push(Rc::downgrade(&slot));
             *slot.task.borrow_mut() = Some(a0);
             let fut = py_task(vm.me.clone(), slot.clone());
             let jh = sim::spawn_named(task_name, fut);

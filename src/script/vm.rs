@@ -98,6 +98,9 @@ pub struct Vm {
     /// Coroutines made this run: a run stopped mid-step (a budget, a
     /// failure) leaves suspended frames whose values can form cycles.
     pub made_coros: Vec<std::rc::Weak<Coro>>,
+    /// The Rust halves of this run's tasks: a task stopped mid-run (a budget,
+    /// a failure) still holds its own join handle, which holds the task.
+    pub made_slots: Vec<std::rc::Weak<super::aio::TaskSlot>>,
     /// Source line where the program last suspended or returned (where a step's CPU cost is charged).
     pub suspend_line: u32,
     /// Frames CPython would have below the current Rust entry (asyncio's own), for the recursion limit.
@@ -142,6 +145,7 @@ impl Vm {
             made_instances: Vec::new(),
             made_cells: Vec::new(),
             made_coros: Vec::new(),
+            made_slots: Vec::new(),
             made_classes: Vec::new(),
             suspend_line: 0,
             ops: 0,
@@ -1156,6 +1160,11 @@ impl Vm {
             if let Some(c) = w.upgrade() {
                 let frames = std::mem::take(&mut *c.frames.borrow_mut());
                 drop(frames);
+            }
+        }
+        for w in std::mem::take(&mut self.made_slots) {
+            if let Some(s) = w.upgrade() {
+                s.release();
             }
         }
         for w in std::mem::take(&mut self.made_classes) {
