@@ -63,7 +63,7 @@ fn cases() -> Vec<Case> {
         Case {
             did: "named a file that does not exist (`run`, `replay`, `shrink`, `timeline`)",
             how: How::Bin(&["run", X]),
-            says: &["error: cannot read sims/x.py: No such file or directory"],
+            says: &["awaitsim: sims/x.py: no such file or directory; name a scenario file (like sims/race.py)"],
             ..CASE
         },
         Case {

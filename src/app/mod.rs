@@ -104,11 +104,23 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            return Err(format!(
-                "{}: no such file or directory; name a scenario file (like sims/race.py) or a folder of them",
-                p.display()
-            ));
+            return Err(format!("{} or a folder of them", missing(p)));
         }
     }
     Ok(files)
+}
+
+/// Read a scenario file, or say why not in words a person can act on.
+pub fn read_scenario(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => missing(path),
+        _ => format!("awaitsim: cannot read {}: {e}", path.display()),
+    })
+}
+
+fn missing(path: &Path) -> String {
+    format!(
+        "awaitsim: {}: no such file or directory; name a scenario file (like sims/race.py)",
+        path.display()
+    )
 }

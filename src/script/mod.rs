@@ -102,8 +102,7 @@ const OPS_PER_CORE_OP: u64 = 200;
 /// Load a scenario for the app layer: syntax, subset and header are checked here, before anything runs.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Box<dyn Program>, String> {
     let shown = path.display().to_string();
-    let source =
-        std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
+    let source = crate::app::read_scenario(path)?;
     let mut program = ScriptProgram::checked(&shown, &source, opts.cpu_cost_ns, colour())?;
     program.op_budget = u64::from(opts.budget.max_ops_per_step).saturating_mul(OPS_PER_CORE_OP);
     program.limits = opts.limits;
@@ -349,10 +348,10 @@ pub fn run_source(path: &str, source: &str, opts: &RunOptions) -> RunResult {
 
 /// Read and run a scenario file once; a missing file is bad input (exit 2).
 pub fn run_file(path: &str, opts: &RunOptions) -> RunResult {
-    match std::fs::read_to_string(path) {
+    match crate::app::read_scenario(Path::new(path)) {
         Ok(src) => run_source(path, &src, opts),
         Err(e) => RunResult {
-            stderr: format!("error: cannot read {path}: {e}\n"),
+            stderr: format!("{e}\n"),
             exit_code: 2,
             ..RunResult::default()
         },
