@@ -1,5 +1,5 @@
-//! asyncio on the core executor: each Python task is a core task whose steps run the prelude's
-//! `Task._core_step`; loop callbacks and timers are core callbacks; `asyncio.sleep(d)` is a core I/O await.
+//! asyncio on the core executor: each Python task is a core task whose steps run `Task.__step`
+//! (`step.rs`); loop callbacks and timers are core callbacks; `asyncio.sleep(d)` is a core I/O await.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -9,6 +9,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use super::code::Code;
+use super::step::Next;
 use super::value::*;
 use super::vm::{Drive, PyResult, Vm};
 use crate::sim::{self, Failure, HazardKind, Io, JoinHandle, TimerHandle};
@@ -289,14 +290,6 @@ impl Future for IoWait {
     }
 }
 
-/// What a task step asks for next (the prelude's `_core_step` return codes).
-enum Next {
-    Done,
-    Again,
-    Wait,
-    Io(u64),
-}
-
 fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> Next {
     let mut vm = vm.borrow_mut();
     let Some(task) = slot.task.borrow().clone() else {
@@ -305,23 +298,11 @@ fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> N
     vm.step_begin();
     // Likewise below a task's coroutine (the callback chain, Task.__step); see aio_recursion_depth_matches.py.
     vm.depth_offset = 9;
-    // Call Task._core_step(task, exc) directly: no bound-method object on this hot path.
-    let step = match &task {
-        Value::Instance(i) => i.class.lookup("_core_step"),
-        _ => None,
-    };
-    let r = match step {
-        Some(f) => vm.call_sync(&f, vec![task.clone(), exc.unwrap_or_default()], vec![]),
-        None => vm.err("RuntimeError", "not a task"),
-    };
+    let r = super::step::task_step(&mut vm, &task, exc);
     vm.depth_offset = 0;
     charge_cpu(&mut vm);
     match r {
-        Ok(Value::Int(0)) => Next::Done,
-        Ok(Value::Int(1)) => Next::Again,
-        Ok(Value::Int(2)) => Next::Wait,
-        Ok(Value::Int(ns)) if ns < 0 => Next::Io(ns.unsigned_abs()),
-        Ok(_) => Next::Done,
+        Ok(next) => next,
         Err(e) => {
             if vm.hazard.is_some() {
                 report_budget(&mut vm);
@@ -475,7 +456,7 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
             .borrow_mut()
             .drive(&coro, std::mem::take(&mut send), throw.take());
         match step {
-            Drive::Returned => return,
+            Drive::Returned(_) => return,
             Drive::Raised(exc) => {
                 let mut v = vm.borrow_mut();
                 if v.hazard.is_some() {

@@ -1,7 +1,7 @@
 # The scenario language's asyncio: CPython 3.11's Lib/asyncio (futures.py, tasks.py, locks.py,
 # queues.py, timeouts.py, taskgroups.py, runners.py) ported to the subset. The loop itself is the
 # core executor: _call_soon/_call_at queue core callbacks and timers, _spawn makes a core task whose
-# steps call Task._core_step, and sleep(d) is a core I/O await (the fault plan acts on it).
+# steps run Task.__step (native, src/script/step.rs), and sleep(d) is a core I/O await (the fault plan acts on it).
 
 _PENDING = 'PENDING'
 _CANCELLED = 'CANCELLED'
@@ -324,73 +324,7 @@ class Task(Future):
         self._cancel_message = msg
         return True
 
-    def _core_step(self, exc=None):
-        global _current_task
-        if self._state != _PENDING:
-            raise InvalidStateError('_step(): already done: ' + repr(self))
-        if self._next_exc is not None:
-            exc = self._next_exc
-            self._next_exc = None
-        if self._io_cancelled:
-            self._io_cancelled = False
-            if self._io_cancel_msg is None:
-                exc = CancelledError()
-            else:
-                exc = CancelledError(self._io_cancel_msg)
-        if self._must_cancel:
-            if not isinstance(exc, CancelledError):
-                exc = self._make_cancelled_error()
-            self._must_cancel = False
-        self._fut_waiter = None
-        self._io_waiting = False
-        _current_task = self
-        try:
-            if exc is None:
-                result = self._coro.send(None)
-            else:
-                result = self._coro.throw(exc)
-        except StopIteration as e:
-            _current_task = None
-            if self._must_cancel:
-                self._must_cancel = False
-                Future.cancel(self, msg=self._cancel_message)
-            else:
-                Future.set_result(self, e.value)
-            return 0
-        except CancelledError as e:
-            _current_task = None
-            self._cancelled_exc = e
-            Future.cancel(self)
-            return 0
-        except BaseException as e:
-            _current_task = None
-            Future.set_exception(self, e)
-            return 0
-        _current_task = None
-        if type(result) is int:
-            if self._must_cancel:
-                self._must_cancel = False
-                self._io_cancelled = True
-                self._io_cancel_msg = self._cancel_message
-                return 1
-            self._io_waiting = True
-            return -result
-        if isinstance(result, Future):
-            if result is self:
-                self._next_exc = RuntimeError('Task cannot await on itself: ' + repr(self))
-                return 1
-            result._asyncio_future_blocking = False
-            result.add_done_callback(self._wakeup)
-            self._fut_waiter = result
-            if self._must_cancel:
-                if self._fut_waiter.cancel(msg=self._cancel_message):
-                    self._must_cancel = False
-            _set_wait(type(result).__name__ + ' (' + self._name + ')')
-            return 2
-        if result is None:
-            return 1
-        self._next_exc = RuntimeError('Task got bad yield: ' + repr(result))
-        return 1
+    # Task.__step is native (src/script/step.rs): it reads and writes the attributes above.
 
 
 def current_task(loop=None):
@@ -419,7 +353,7 @@ async def sleep(delay, result=None):
         await _yield(None)
         return result
     # An I/O request for the core: a bare int of nanoseconds, at least 1 (cheaper than an object on
-    # this hot path; 0 is reserved for "task done" in _core_step's answers).
+    # this hot path).
     ns = _secs_to_ns(delay)
     if ns < 1:
         ns = 1

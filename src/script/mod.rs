@@ -31,6 +31,7 @@ mod num;
 mod protocol;
 mod rng;
 mod scope;
+mod step;
 mod subscript;
 pub mod traceback;
 mod value;

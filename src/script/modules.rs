@@ -129,6 +129,25 @@ pub struct PreludeImage {
 }
 
 impl PreludeImage {
+    /// A class the prelude defines (`Future`, `Task`).
+    pub fn class(&self, name: &str) -> Option<Rc<Class>> {
+        match self.globals.borrow().get(name) {
+            Some(Value::Class(c)) => Some(c.clone()),
+            _ => None,
+        }
+    }
+
+    /// Rebind one of the prelude's module-level names (its per-run state).
+    pub fn set_global(&self, name: &str, v: Value) {
+        let mut g = self.globals.borrow_mut();
+        match g.get_mut(name) {
+            Some(slot) => *slot = v,
+            None => {
+                g.insert(Rc::from(name), v);
+            }
+        }
+    }
+
     /// Does the run's write to `o` change this image?
     pub fn owns(&self, o: &Value) -> bool {
         match o {

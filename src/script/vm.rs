@@ -64,7 +64,8 @@ pub enum BlockKind {
 /// What driving a coroutine from Rust produced.
 pub enum Drive {
     Yielded(Value),
-    Returned,
+    /// The coroutine returned this value.
+    Returned(Value),
     Raised(Value),
 }
 
@@ -1430,14 +1431,20 @@ impl Vm {
 
     /// Resume a coroutine from Rust until it yields, returns or raises.
     pub fn drive(&mut self, c: &Rc<Coro>, send: Value, throw: Option<Value>) -> Drive {
-        let sentinel = Rc::new(Code {
-            name: Rc::from("<driver>"),
-            ops: vec![Op::Return],
-            lines: vec![0],
-            hidden: true,
-            ..Code::default()
-        });
-        let globals = Rc::new(RefCell::new(Attrs::default()));
+        thread_local! {
+            /// The driver's frame: one `Return`, shared by every drive on the thread.
+            static DRIVER: (Rc<Code>, Rc<RefCell<Attrs>>) = (
+                Rc::new(Code {
+                    name: Rc::from("<driver>"),
+                    ops: vec![Op::Return],
+                    lines: vec![0],
+                    hidden: true,
+                    ..Code::default()
+                }),
+                Rc::new(RefCell::new(Attrs::default())),
+            );
+        }
+        let (sentinel, globals) = DRIVER.with(|(c, g)| (c.clone(), g.clone()));
         self.frames.push(Frame {
             code: sentinel,
             ip: 0,
@@ -1467,7 +1474,11 @@ impl Vm {
                     && self.is_exc(&e, "StopIteration")
                     && c.state.get() == CoroState::Done =>
             {
-                Drive::Returned
+                let value = match &e {
+                    Value::Instance(i) => i.attrs.borrow().get("value").cloned(),
+                    _ => None,
+                };
+                Drive::Returned(value.unwrap_or_default())
             }
             Err(e) => Drive::Raised(e),
         }

@@ -1,0 +1,199 @@
+//! `Task.__step` natively: what runs on every wake-up of a Python task.
+//!
+//! CPython's `Task.__step` (Lib/asyncio/tasks.py) decides what a task does
+//! next: resume its coroutine (or throw into it), then finish the task, wait
+//! for a future, or hand an I/O request (a sleep) to the core. The prelude's
+//! `Task` keeps the state (`_must_cancel`, `_fut_waiter`, `_next_exc`, …) as
+//! instance attributes; this module reads and writes the same attributes,
+//! and calls back into the prelude for the rarer transitions (completing the
+//! future, registering a done-callback), so Python code sees exactly the
+//! state the interpreted version left. Interpreted, it was two thirds of the
+//! bytecodes of a sleeping task's wake-up.
+
+use std::rc::Rc;
+
+use super::value::*;
+use super::vm::{new_instance_with_args, Drive, PyResult, Vm};
+use crate::sim;
+
+/// What a task step asks the core for next.
+pub enum Next {
+    /// The task finished (its future is complete).
+    Done,
+    /// Run another step at once (after anything already ready).
+    Again,
+    /// Wait until a future's done-callback wakes the task.
+    Wait,
+    /// Sleep: a core I/O await of this many nanoseconds (subject to faults).
+    Io(u64),
+}
+
+/// One step of the Python task `task`, with `exc` thrown into its coroutine.
+pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next> {
+    let (Value::Instance(t), Some(prelude)) = (task, vm.prelude.clone()) else {
+        return vm.err("RuntimeError", "not an asyncio task");
+    };
+    let Some(future) = prelude.class("Future") else {
+        return vm.err("RuntimeError", "the asyncio prelude defines no Future");
+    };
+    if !matches!(get(t, "_state"), Value::Str(s) if &*s == "PENDING") {
+        let shown = vm.repr(task)?;
+        return vm.err(
+            "InvalidStateError",
+            format!("_step(): already done: {shown}"),
+        );
+    }
+    let mut exc = exc.filter(|e| !matches!(e, Value::None));
+    let next_exc = get(t, "_next_exc");
+    if !matches!(next_exc, Value::None) {
+        exc = Some(next_exc);
+        set(t, "_next_exc", Value::None);
+    }
+    if get(t, "_io_cancelled").truthy() {
+        set(t, "_io_cancelled", Value::Bool(false));
+        let args = match get(t, "_io_cancel_msg") {
+            Value::None => vec![],
+            msg => vec![msg],
+        };
+        exc = Some(new_instance_with_args(vm.class("CancelledError"), args));
+    }
+    if get(t, "_must_cancel").truthy() {
+        if !exc.as_ref().is_some_and(|e| vm.is_exc(e, "CancelledError")) {
+            exc = Some(method(vm, task, "_make_cancelled_error", vec![], vec![])?);
+        }
+        set(t, "_must_cancel", Value::Bool(false));
+    }
+    set(t, "_fut_waiter", Value::None);
+    set(t, "_io_waiting", Value::Bool(false));
+    let Value::Coro(coro) = get(t, "_coro") else {
+        return vm.err("TypeError", "a coroutine was expected");
+    };
+    prelude.set_global("_current_task", task.clone());
+    let step = vm.drive(&coro, Value::None, exc);
+    prelude.set_global("_current_task", Value::None);
+    let result = match step {
+        Drive::Yielded(result) => result,
+        Drive::Returned(value) => return finish(vm, &future, t, task, Ok(value)),
+        Drive::Raised(e) => return finish(vm, &future, t, task, Err(e)),
+    };
+    match &result {
+        Value::Int(ns) => {
+            if get(t, "_must_cancel").truthy() {
+                set(t, "_must_cancel", Value::Bool(false));
+                set(t, "_io_cancelled", Value::Bool(true));
+                set(t, "_io_cancel_msg", get(t, "_cancel_message"));
+                return Ok(Next::Again);
+            }
+            set(t, "_io_waiting", Value::Bool(true));
+            Ok(if *ns > 0 {
+                Next::Io(*ns as u64)
+            } else {
+                Next::Done
+            })
+        }
+        Value::Instance(r) if r.class.is_subclass(&future) => {
+            if Rc::ptr_eq(r, t) {
+                let shown = vm.repr(task)?;
+                let e = vm.exc(
+                    "RuntimeError",
+                    format!("Task cannot await on itself: {shown}"),
+                );
+                set(t, "_next_exc", e);
+                return Ok(Next::Again);
+            }
+            set(r, "_asyncio_future_blocking", Value::Bool(false));
+            method(
+                vm,
+                &result,
+                "add_done_callback",
+                vec![get(t, "_wakeup")],
+                vec![],
+            )?;
+            set(t, "_fut_waiter", result.clone());
+            if get(t, "_must_cancel").truthy() {
+                let msg = (Rc::from("msg"), get(t, "_cancel_message"));
+                if method(vm, &result, "cancel", vec![], vec![msg])?.truthy() {
+                    set(t, "_must_cancel", Value::Bool(false));
+                }
+            }
+            let name = vm.py_str(&get(t, "_name"))?;
+            sim::set_wait(format!("{} ({name})", r.class.name));
+            Ok(Next::Wait)
+        }
+        Value::None => Ok(Next::Again),
+        other => {
+            let shown = vm.repr(other)?;
+            let e = vm.exc("RuntimeError", format!("Task got bad yield: {shown}"));
+            set(t, "_next_exc", e);
+            Ok(Next::Again)
+        }
+    }
+}
+
+/// The coroutine returned or raised: complete the task's future as `Task.__step` does.
+fn finish(
+    vm: &mut Vm,
+    future: &Rc<Class>,
+    t: &Rc<Instance>,
+    task: &Value,
+    outcome: Result<Value, Value>,
+) -> PyResult<Next> {
+    let returned = match outcome {
+        Ok(v) => Ok(v),
+        // A budget stop is not the task's exception: it ends the run.
+        Err(e) if vm.hazard.is_some() => return Err(e),
+        Err(e) if vm.is_exc(&e, "StopIteration") => Ok(get_instance_attr(&e, "value")),
+        Err(e) => Err(e),
+    };
+    let call = |vm: &mut Vm, name: &str, args: Vec<Value>, kw: Vec<(Rc<str>, Value)>| {
+        let f = future.lookup(name).unwrap_or_default();
+        vm.call_sync(&f, args, kw).map(|_| Next::Done)
+    };
+    match returned {
+        Ok(v) if get(t, "_must_cancel").truthy() => {
+            drop(v);
+            set(t, "_must_cancel", Value::Bool(false));
+            let msg = (Rc::from("msg"), get(t, "_cancel_message"));
+            call(vm, "cancel", vec![task.clone()], vec![msg])
+        }
+        Ok(v) => call(vm, "set_result", vec![task.clone(), v], vec![]),
+        Err(e) if vm.is_exc(&e, "CancelledError") => {
+            set(t, "_cancelled_exc", e);
+            call(vm, "cancel", vec![task.clone()], vec![])
+        }
+        Err(e) => call(vm, "set_exception", vec![task.clone(), e], vec![]),
+    }
+}
+
+fn get(i: &Instance, name: &str) -> Value {
+    i.attrs.borrow().get(name).cloned().unwrap_or_default()
+}
+
+fn get_instance_attr(v: &Value, name: &str) -> Value {
+    match v {
+        Value::Instance(i) => get(i, name),
+        _ => Value::None,
+    }
+}
+
+/// Set an attribute, allocating its name only the first time.
+fn set(i: &Instance, name: &str, v: Value) {
+    let mut attrs = i.attrs.borrow_mut();
+    match attrs.get_mut(name) {
+        Some(slot) => *slot = v,
+        None => {
+            attrs.insert(Rc::from(name), v);
+        }
+    }
+}
+
+fn method(
+    vm: &mut Vm,
+    obj: &Value,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Vec<(Rc<str>, Value)>,
+) -> PyResult<Value> {
+    let f = vm.get_attr(obj, name)?;
+    vm.call_sync(&f, args, kwargs)
+}
