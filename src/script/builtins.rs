@@ -131,6 +131,7 @@ fn build() -> (Rc<Attrs>, Rc<Attrs>) {
             base,
             attrs: RefCell::new(attrs),
             builtin: true,
+            attrs_hint: std::cell::Cell::new(0),
         }));
         classes.insert(Rc::from(*name), c.clone());
         if !matches!(*name, "CancelledError" | "InvalidStateError") {
@@ -960,6 +961,7 @@ pub fn call_builtin(
                 base: None,
                 attrs: RefCell::new(Attrs::default()),
                 builtin: true,
+                attrs_hint: std::cell::Cell::new(0),
             });
             Value::Instance(Rc::new(Instance {
                 class: cls,

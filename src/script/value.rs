@@ -131,6 +131,10 @@ pub struct Class {
     pub attrs: RefCell<Attrs>,
     /// Defined by the interpreter itself, not the scenario.
     pub builtin: bool,
+    /// How many attributes `__init__` gave an instance (the most seen): new
+    /// instances reserve that much, so `__init__` does not regrow the map.
+    /// Only capacity depends on it, never iteration order or any output.
+    pub attrs_hint: Cell<usize>,
 }
 
 impl Class {

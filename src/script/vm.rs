@@ -174,6 +174,7 @@ impl Vm {
                     base: None,
                     attrs: RefCell::new(Attrs::default()),
                     builtin: true,
+                    attrs_hint: std::cell::Cell::new(0),
                 }),
             },
         }
@@ -292,6 +293,7 @@ impl Vm {
                         let inst = inst.clone();
                         self.frames[top].kind = FrameKind::Boundary;
                         self.run(base)?;
+                        note_init_size(&inst);
                         return Ok(inst);
                     }
                     _ => {}
@@ -1232,6 +1234,7 @@ impl Vm {
                         ),
                     );
                 }
+                note_init_size(&inst);
                 inst
             }
             FrameKind::Awaited(c) => {
@@ -1253,6 +1256,7 @@ impl Vm {
                     base: base_cls,
                     attrs: RefCell::new(ns),
                     builtin: false,
+                    attrs_hint: std::cell::Cell::new(0),
                 });
                 self.made_classes.push(Rc::downgrade(&cls));
                 for v in cls.attrs.borrow().values() {
@@ -1571,9 +1575,11 @@ impl Vm {
                     let inst = new_instance_with_args(cls.clone(), args);
                     return Ok(Called::Value(inst));
                 }
+                let attrs =
+                    Attrs::with_capacity_and_hasher(cls.attrs_hint.get(), Default::default());
                 let rc = Rc::new(Instance {
                     class: cls.clone(),
-                    attrs: RefCell::new(Attrs::default()),
+                    attrs: RefCell::new(attrs),
                     exc: RefCell::new(ExcInfo::default()),
                 });
                 self.made_instances.push(Rc::downgrade(&rc));
@@ -1800,6 +1806,16 @@ impl Vm {
     /// The line the innermost frame is executing (for hazards).
     pub fn current_line(&self) -> u32 {
         self.push_err_frame_line()
+    }
+}
+
+/// Remember how many attributes `__init__` gave an instance of its class (see `Class::attrs_hint`).
+fn note_init_size(inst: &Value) {
+    if let Value::Instance(i) = inst {
+        let n = i.attrs.borrow().len();
+        if n > i.class.attrs_hint.get() {
+            i.class.attrs_hint.set(n);
+        }
     }
 }
 
