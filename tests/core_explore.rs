@@ -462,3 +462,56 @@ fn check_determinism_tells_hidden_state_from_a_race() {
     let text = panic_text(payload);
     assert!(text.contains("uncontrolled nondeterminism"), "{text}");
 }
+
+/// The other hidden inputs `check_determinism` exists for: a test that
+/// branches on the real clock, or spawns tasks in `HashMap` order (a fresh
+/// random hasher per map), interleaves differently on a rerun of the same
+/// seed, and is named, not explored.
+#[test]
+fn check_determinism_names_tests_that_read_the_real_clock_or_hashmap_order() {
+    let real_clock = || async {
+        let h = spawn(async { yield_now().await });
+        // Nanoseconds of the host clock: differ between two runs of one seed.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        for _ in 0..nanos % 3 {
+            yield_now().await;
+        }
+        h.await.unwrap();
+    };
+    let hashmap_order = || async {
+        let order: std::collections::HashMap<u32, ()> = (0..8).map(|k| (k, ())).collect();
+        let mut handles = Vec::new();
+        for (k, ()) in order {
+            handles.push(spawn(async move {
+                for _ in 0..k {
+                    yield_now().await;
+                }
+            }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+    };
+    for (what, found) in [
+        (
+            "real clock",
+            check(real_clock)
+                .seeds(50)
+                .strategy(Strategy::Fifo)
+                .check_determinism()
+                .find_nondeterminism(),
+        ),
+        (
+            "HashMap order",
+            check(hashmap_order)
+                .seeds(50)
+                .strategy(Strategy::Fifo)
+                .check_determinism()
+                .find_nondeterminism(),
+        ),
+    ] {
+        assert!(found.is_some(), "{what}: not detected in 50 seeds");
+    }
+}
