@@ -274,11 +274,13 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The shipped portfolio as a rotation (its period divides 12).
+/// The shipped portfolio as a rotation: its shortest period, up to 60.
 fn shipped() -> Vec<Strategy> {
-    (0..12)
-        .map(|i| StrategyChoice::Portfolio.for_index(i))
-        .collect()
+    let at = |i| StrategyChoice::Portfolio.for_index(i);
+    let period = (1..60)
+        .find(|&p| (0..3600).all(|i| at(i) == at(i % p)))
+        .unwrap_or(60);
+    (0..period).map(at).collect()
 }
 
 fn tune(bugs: &[Bug], a: &Args) {
