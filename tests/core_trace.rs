@@ -78,8 +78,9 @@ fn trace_of_a_blocking_call() {
 #[test]
 fn trace_of_a_fault_injected_run() {
     let plan: FaultPlan = "late=0.5,fail=0.3,block=0.2:5ms".parse().unwrap();
-    // Seed 8 injects all three: two failures, two blocking calls, lateness.
-    let out = Sim::new(8)
+    // Seed 15 injects all three (two failures, two blocking calls, lateness)
+    // and runs w2 before w1.
+    let out = Sim::new(15)
         .strategy(Strategy::Random)
         .faults(plan)
         .trace(TraceMode::Full)

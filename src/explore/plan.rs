@@ -14,10 +14,11 @@ use std::time::Duration;
 pub enum StrategyChoice {
     /// Every schedule uses this strategy.
     Single(Strategy),
-    /// Schedules rotate through random, PCT (depths 2 and 3) and POS, so
+    /// Schedules rotate through POS, random, PCT (depth 3), random, POS, so
     /// one exploration gets the strengths of each: random finds shallow
-    /// races fastest, PCT and POS find bugs that need one task starved or
-    /// delayed behind many others.
+    /// races fastest, POS and PCT find bugs that need one task delayed
+    /// behind many others or starved. The rotation was tuned with
+    /// `bench/src/bin/find.rs` (see BENCHMARKS.md).
     Portfolio,
 }
 
@@ -26,11 +27,10 @@ impl StrategyChoice {
     pub fn for_index(self, index: u64) -> Strategy {
         match self {
             StrategyChoice::Single(s) => s,
-            StrategyChoice::Portfolio => match index % 4 {
-                0 => Strategy::Pct { depth: 3 },
-                1 => Strategy::Random,
-                2 => Strategy::Pos,
-                _ => Strategy::Pct { depth: 2 },
+            StrategyChoice::Portfolio => match index % 5 {
+                0 | 4 => Strategy::Pos,
+                1 | 3 => Strategy::Random,
+                _ => Strategy::Pct { depth: 3 },
             },
         }
     }

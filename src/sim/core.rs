@@ -403,7 +403,9 @@ impl Core {
 
     /// Draws (and records) how late something of length `delay` runs.
     pub fn late(&mut self, delay: Nanos) -> Nanos {
-        let by = self.decider.amount(self.faults.max_late(delay));
+        let by = self
+            .decider
+            .amount(self.current, self.faults.max_late(delay));
         if by > 0 {
             self.injected(Fault::Late { by });
         }
@@ -425,7 +427,7 @@ impl Core {
     /// most calls are short.
     pub fn block(&mut self, d: Nanos, what: &str, location: impl FnOnce() -> String) {
         self.tick();
-        let extra = self.decider.amount(self.faults.max_late(d));
+        let extra = self.decider.amount(self.current, self.faults.max_late(d));
         if extra > 0 {
             self.injected(Fault::LongerBlock { by: extra });
         }
@@ -570,11 +572,13 @@ impl Core {
         self.emit(|| Event::Step { task: t });
         self.current = Some(t);
         if let Some(b) = self.faults.block {
-            if self.decider.coin(b.p) {
+            if self.decider.coin(self.current, b.p) {
                 self.injected(Fault::Block {
                     duration: b.duration,
                 });
-                let extra = self.decider.amount(self.faults.max_late(b.duration));
+                let extra = self
+                    .decider
+                    .amount(self.current, self.faults.max_late(b.duration));
                 if extra > 0 {
                     self.injected(Fault::LongerBlock { by: extra });
                 }

@@ -80,18 +80,18 @@ impl Future for Io {
                 State::Start => {
                     // Fixed order of decisions, so that a schedule replays.
                     let plan = c.faults.clone();
-                    if c.decider.coin(plan.cancel) {
+                    if c.decider.coin(c.current, plan.cancel) {
                         c.injected(Fault::Cancel { name: name.clone() });
                         if let Some(t) = c.current {
                             c.cancel_task(t);
                         }
                         return State::Cancelled;
                     }
-                    if c.decider.coin(plan.stall) {
+                    if c.decider.coin(c.current, plan.stall) {
                         c.injected(Fault::Stall { name: name.clone() });
                         return State::Stalled;
                     }
-                    let fail = c.decider.coin(plan.fail);
+                    let fail = c.decider.coin(c.current, plan.fail);
                     if fail {
                         c.injected(Fault::Fail { name: name.clone() });
                     }

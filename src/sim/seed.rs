@@ -3,8 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A run's seed. Every random decision of a run comes from one ChaCha RNG
-/// seeded from it, so `(program, strategy, seed, fault plan)` fixes the run.
+/// A run's seed. Every random decision of a run comes from ChaCha streams
+/// keyed by it (one for the strategy, one per task for faults), so
+/// `(program, strategy, seed, fault plan)` fixes the run.
 ///
 /// Seeds print as `0x`-hex and parse from decimal or `0x`-hex:
 ///

@@ -1,7 +1,8 @@
 //! Scenario benchmarks: the interpreter against CPython, exploration
-//! throughput, schedules needed to find each bug per strategy, and
-//! interleaving coverage. `cargo run --release -p awaitsim-bench --bin scenarios`
-//! (run from the repository root; needs python3 for the CPython columns).
+//! throughput and interleaving coverage. `cargo run --release -p
+//! awaitsim-bench --bin scenarios` (run from the repository root; needs
+//! python3 for the CPython columns). Schedules needed to find each bug are
+//! measured by the `find` binary.
 
 use awaitsim::app::{LoadOptions, Program};
 use awaitsim::explore::{explore, ExploreConfig, StrategyChoice};
@@ -88,66 +89,6 @@ fn throughput() {
     println!();
 }
 
-fn find(bases: u64, cap: u64) {
-    let strategies = [
-        ("random", StrategyChoice::Single(Strategy::Random)),
-        ("pct", StrategyChoice::Single(Strategy::PCT)),
-        ("pos", StrategyChoice::Single(Strategy::Pos)),
-        ("portfolio", StrategyChoice::Portfolio),
-    ];
-    println!("## Schedules to find the bug (median [max] over {bases} base seeds; `-` = not found in {cap})\n");
-    print!("| scenario |");
-    for (n, _) in &strategies {
-        print!(" {n} |");
-    }
-    println!("\n|---|---|---|---|---|");
-    let sims = [
-        "check_then_act_race",
-        "check_then_act_cache",
-        "counter_race",
-        "sct_account",
-        "sct_twostage",
-        "sct_wronglock",
-        "sct_reorder",
-        "lock_order_deadlock",
-        "lost_wakeup",
-        "missing_timeout_hangs_on_stall",
-    ];
-    for s in sims {
-        let p = load(&format!("sims/{s}.py"));
-        let faults = p
-            .header()
-            .faults
-            .clone()
-            .unwrap_or_else(|| FaultPlan::late(1.0));
-        print!("| {s} |");
-        for (_, st) in &strategies {
-            let mut found = Vec::new();
-            let mut missed = 0;
-            for b in 0..bases {
-                let e = explore(&*p, &cfg(*st, faults.clone(), cap, b * 1_000_003, 1));
-                match e.failures.first() {
-                    Some(f) => found.push((f.index + 1) as f64),
-                    None => missed += 1,
-                }
-            }
-            if found.len() as u64 > bases / 2 {
-                let max = found.iter().cloned().fold(0.0, f64::max);
-                let miss = if missed > 0 {
-                    format!(", {missed} missed")
-                } else {
-                    String::new()
-                };
-                print!(" {:.0} [{max:.0}{miss}] |", median(found));
-            } else {
-                print!(" - |");
-            }
-        }
-        println!();
-    }
-    println!();
-}
-
 fn coverage() {
     println!(
         "## Distinct interleavings in 2,000 schedules of `sims/counter_race.py` (70 possible)\n"
@@ -182,9 +123,6 @@ fn main() {
     }
     if run("throughput") {
         throughput();
-    }
-    if run("find") {
-        find(20, 2000);
     }
     if run("coverage") {
         coverage();
