@@ -139,13 +139,7 @@ impl PreludeImage {
 
     /// Rebind one of the prelude's module-level names (its per-run state).
     pub fn set_global(&self, name: &str, v: Value) {
-        let mut g = self.globals.borrow_mut();
-        match g.get_mut(name) {
-            Some(slot) => *slot = v,
-            None => {
-                g.insert(Rc::from(name), v);
-            }
-        }
+        rebind(&mut self.globals.borrow_mut(), name, v);
     }
 
     /// Does the run's write to `o` change this image?
@@ -250,7 +244,7 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
         let mut m = image.module.attrs.borrow_mut();
         for name in PRELUDE_STATE {
             if let Some(v) = g.get(*name) {
-                m.insert(Rc::from(*name), v.clone());
+                rebind(&mut m, name, v.clone());
             }
         }
     }

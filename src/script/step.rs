@@ -176,15 +176,8 @@ fn get_instance_attr(v: &Value, name: &str) -> Value {
     }
 }
 
-/// Set an attribute, allocating its name only the first time.
 fn set(i: &Instance, name: &str, v: Value) {
-    let mut attrs = i.attrs.borrow_mut();
-    match attrs.get_mut(name) {
-        Some(slot) => *slot = v,
-        None => {
-            attrs.insert(Rc::from(name), v);
-        }
-    }
+    rebind(&mut i.attrs.borrow_mut(), name, v);
 }
 
 fn method(

@@ -100,6 +100,17 @@ impl std::fmt::Debug for NativeObj {
     }
 }
 
+/// Bind `name` in `attrs`, allocating the name only when it is new (hot
+/// paths rebind the same few names over and over).
+pub fn rebind(attrs: &mut Attrs, name: &str, v: Value) {
+    match attrs.get_mut(name) {
+        Some(slot) => *slot = v,
+        None => {
+            attrs.insert(Rc::from(name), v);
+        }
+    }
+}
+
 /// Builtin functions and types, dispatched by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Builtin(pub &'static str);
