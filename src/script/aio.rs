@@ -22,6 +22,7 @@ pub const NATIVES: &[&str] = &[
     "mod:sim._heappush",
     "mod:sim._heappop",
     "mod:sim._secs_to_ns",
+    "mod:sim._sleep_ns",
     "mod:sim._block",
     "mod:sim._suspend",
     "mod:sim._spawn",

@@ -349,15 +349,9 @@ def ensure_future(coro_or_future, *, loop=None):
 
 
 async def sleep(delay, result=None):
-    if delay <= 0:
-        await _yield(None)
-        return result
-    # An I/O request for the core: a bare int of nanoseconds, at least 1 (cheaper than an object on
-    # this hot path).
-    ns = _secs_to_ns(delay)
-    if ns < 1:
-        ns = 1
-    await _yield(ns)
+    # _sleep_ns: None for delay <= 0 (a bare yield, CPython's __sleep0), else an I/O request for the
+    # core in nanoseconds (a bare int: cheaper than an object on this hot path).
+    await _yield(_sleep_ns(delay))
     return result
 
 

@@ -363,6 +363,16 @@ pub fn call(
             let ns = secs_to_ns(vm, &a0)?;
             Value::Int(ns.clamp(i64::MIN as i128 / 4, i64::MAX as i128 / 4) as i64)
         }
+        // asyncio.sleep's request: None for `delay <= 0` (one bare yield, CPython's
+        // __sleep0), else its nanoseconds, at least 1 (0 would be no sleep at all).
+        "sim._sleep_ns" => {
+            if vm.less(super::ir::CmpOp::Le, &a0, &Value::Int(0))? {
+                Value::None
+            } else {
+                let ns = secs_to_ns(vm, &a0)?;
+                Value::Int(ns.clamp(1, i64::MAX as i128 / 4) as i64)
+            }
+        }
         "sim._block" => {
             let ns = secs_to_ns(vm, &a0)?;
             vm.block(ns.max(0) as u64);
