@@ -1496,10 +1496,10 @@ impl Vm {
                     Some(f) => f,
                     None => match inst.class.lookup(name) {
                         Some(Value::Func(func)) => {
-                            let mut a = Vec::with_capacity(args.len() + 1);
-                            a.push(obj.clone());
-                            a.extend(args);
-                            return self.do_call(fi, Value::Func(func), a, vec![]);
+                            // The argument vector is pooled and roomy: shifting beats a new one.
+                            let mut args = args;
+                            args.insert(0, obj.clone());
+                            return self.do_call(fi, Value::Func(func), args, vec![]);
                         }
                         Some(other) => other,
                         None => self.get_attr(&obj, name)?,
