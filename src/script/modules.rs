@@ -126,6 +126,9 @@ pub struct PreludeImage {
     globals: Rc<RefCell<Attrs>>,
     module: Rc<ModuleObj>,
     classes: Vec<Rc<Class>>,
+    /// The code of `asyncio.sleep`, which the VM awaits without running it
+    /// (`Vm::await_value`).
+    pub sleep_code: Option<Rc<super::code::Code>>,
 }
 
 impl PreludeImage {
@@ -183,7 +186,12 @@ impl PreludeImage {
                 _ => None,
             })
             .collect();
+        let sleep_code = match globals.borrow().get("sleep") {
+            Some(Value::Func(f)) => Some(f.code.clone()),
+            _ => None,
+        };
         Ok(PreludeImage {
+            sleep_code,
             globals,
             module: Rc::new(ModuleObj {
                 name: Rc::from("asyncio"),
@@ -251,6 +259,17 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
     let module = Value::Module(image.module.clone());
     vm.prelude = Some(image);
     Ok(module)
+}
+
+/// What `asyncio.sleep(delay)` asks the loop for: None for `delay <= 0` (one
+/// bare yield, CPython's `__sleep0`), else its nanoseconds, at least 1 (0 would
+/// be no sleep at all). Errors are the ones the comparison and conversion raise.
+pub fn sleep_request(vm: &mut Vm, delay: &Value) -> PyResult<Value> {
+    if vm.less(super::ir::CmpOp::Le, delay, &Value::Int(0))? {
+        return Ok(Value::None);
+    }
+    let ns = secs_to_ns(vm, delay)?;
+    Ok(Value::Int(ns.clamp(1, i64::MAX as i128 / 4) as i64))
 }
 
 fn secs_to_ns(vm: &Vm, v: &Value) -> PyResult<i128> {
@@ -363,16 +382,7 @@ pub fn call(
             let ns = secs_to_ns(vm, &a0)?;
             Value::Int(ns.clamp(i64::MIN as i128 / 4, i64::MAX as i128 / 4) as i64)
         }
-        // asyncio.sleep's request: None for `delay <= 0` (one bare yield, CPython's
-        // __sleep0), else its nanoseconds, at least 1 (0 would be no sleep at all).
-        "sim._sleep_ns" => {
-            if vm.less(super::ir::CmpOp::Le, &a0, &Value::Int(0))? {
-                Value::None
-            } else {
-                let ns = secs_to_ns(vm, &a0)?;
-                Value::Int(ns.clamp(1, i64::MAX as i128 / 4) as i64)
-            }
-        }
+        "sim._sleep_ns" => sleep_request(vm, &a0)?,
         "sim._block" => {
             let ns = secs_to_ns(vm, &a0)?;
             vm.block(ns.max(0) as u64);

@@ -883,10 +883,19 @@ impl Vm {
                     }
                 }
                 Op::Call(n) => {
+                    let awaited = matches!(f.code.ops.get(f.ip), Some(Op::Await));
                     let at = f.stack.len() - n as usize;
                     let mut args = self.vec_pool.pop().unwrap_or_default();
                     args.extend(f.stack.drain(at..));
                     let func = f.stack.pop().unwrap_or_default();
+                    if awaited {
+                        if let Some(req) = self.awaited_sleep(&func, &args)? {
+                            self.frames[fi].ip += 1;
+                            self.recycle(args);
+                            self.await_value(req)?;
+                            continue;
+                        }
+                    }
                     self.do_call(fi, func, args, vec![])?;
                 }
                 Op::CallKw(n, k) => {
@@ -922,11 +931,21 @@ impl Vm {
                     self.do_call(fi, func, args, kwargs)?;
                 }
                 Op::CallMethod(name, n) => {
+                    let awaited = matches!(f.code.ops.get(f.ip), Some(Op::Await));
                     let name = f.code.names[name as usize].clone();
                     let at = f.stack.len() - n as usize;
                     let mut args = self.vec_pool.pop().unwrap_or_default();
                     args.extend(f.stack.drain(at..));
                     let obj = f.stack.pop().unwrap_or_default();
+                    if let (true, Value::Module(m)) = (awaited, &obj) {
+                        let callee = m.attrs.borrow().get(&name).cloned().unwrap_or_default();
+                        if let Some(req) = self.awaited_sleep(&callee, &args)? {
+                            self.frames[fi].ip += 1;
+                            self.recycle(args);
+                            self.await_value(req)?;
+                            continue;
+                        }
+                    }
                     self.call_method(fi, obj, &name, args)?;
                 }
                 Op::MakeFunction(ci, flags) => {
@@ -1280,6 +1299,11 @@ impl Vm {
     }
 
     fn await_value(&mut self, v: Value) -> PyResult<()> {
+        if let Value::Coro(c) = &v {
+            if let Some(req) = self.sleep_without_a_frame(c)? {
+                return self.await_value(req);
+            }
+        }
         match v {
             Value::Coro(c) => {
                 match c.state.get() {
@@ -1319,11 +1343,14 @@ impl Vm {
                         .copied()
                         .unwrap_or(0);
                 }
-                let saved: Vec<Frame> = self.frames.drain(b..).collect();
-                let FrameKind::CoroBase(c) = &saved[0].kind else {
+                let FrameKind::CoroBase(c) = &self.frames[b].kind else {
                     return self.err("RuntimeError", "corrupt coroutine");
                 };
                 let c = c.clone();
+                // Refill the vector the coroutine's last resumption emptied.
+                let mut saved = std::mem::take(&mut *c.frames.borrow_mut());
+                saved.clear();
+                saved.extend(self.frames.drain(b..));
                 c.state.set(CoroState::Suspended);
                 *c.frames.borrow_mut() = saved;
                 if let Some(f) = self.frames.last_mut() {
@@ -1344,6 +1371,60 @@ impl Vm {
                 )
             }
         }
+    }
+
+    /// `await asyncio.sleep(d)` on a fresh coroutine of the prelude's `sleep`
+    /// with the default `result`: its whole body is one request to the loop
+    /// and `return None`, so the awaiting frame suspends with that request
+    /// directly (the value it resumes with is the same None) instead of
+    /// running a frame for it. Anything else, or a frame that would reach the
+    /// recursion limit, takes the ordinary path, so errors stay CPython's.
+    fn sleep_without_a_frame(&mut self, c: &Rc<Coro>) -> PyResult<Option<Value>> {
+        let is_sleep = c.state.get() == CoroState::Created
+            && c.frames
+                .borrow()
+                .first()
+                .is_some_and(|f| self.is_prelude_sleep(&f.code));
+        if !is_sleep {
+            return Ok(None);
+        }
+        let delay = {
+            let frames = c.frames.borrow();
+            match frames[0].locals.as_slice() {
+                [delay, Value::None, ..] => delay.clone(),
+                _ => return Ok(None),
+            }
+        };
+        let req = super::modules::sleep_request(self, &delay)?;
+        c.state.set(CoroState::Done);
+        c.frames.borrow_mut().clear();
+        Ok(Some(Value::YieldReq(Rc::new(req))))
+    }
+
+    /// `await asyncio.sleep(d)` written out, the commonest await there is: the
+    /// call and the await together are the request `sleep`'s body would make,
+    /// so no coroutine is made for it (it could never be seen: the await
+    /// consumes it at once). Same conditions as `sleep_without_a_frame`.
+    fn awaited_sleep(&mut self, func: &Value, args: &[Value]) -> PyResult<Option<Value>> {
+        match (func, args) {
+            (Value::Func(f), [delay])
+                if matches!(f.defaults.as_slice(), [Value::None])
+                    && self.is_prelude_sleep(&f.code) =>
+            {
+                let req = super::modules::sleep_request(self, delay)?;
+                Ok(Some(Value::YieldReq(Rc::new(req))))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Is `code` the prelude's `asyncio.sleep`, with room for the frame it would have pushed?
+    fn is_prelude_sleep(&self, code: &Rc<Code>) -> bool {
+        self.prelude
+            .as_ref()
+            .and_then(|p| p.sleep_code.as_ref())
+            .is_some_and(|s| Rc::ptr_eq(s, code))
+            && self.frames.len() + self.depth_offset < self.limits.max_depth as usize
     }
 
     /// `coro.send(v)` / `coro.throw(e)`: resume a coroutine on top of the current frame.
@@ -1371,12 +1452,19 @@ impl Vm {
         }
         c.state.set(CoroState::Running);
         let n = frames.len();
-        for (i, mut f) in frames.into_iter().enumerate() {
+        let mut pushed = Ok(());
+        for (i, mut f) in frames.drain(..).enumerate() {
             if i + 1 == n && !created && throw.is_none() {
                 f.stack.push(send.clone());
             }
-            self.push_frame(f)?;
+            if let Err(e) = self.push_frame(f) {
+                pushed = Err(e);
+                break;
+            }
         }
+        // Keep the emptied vector: the coroutine's next suspension refills it.
+        *c.frames.borrow_mut() = frames;
+        pushed?;
         match throw {
             Some(e) => Err(self.make_exc(e)?),
             None => Ok(()),
