@@ -1,4 +1,5 @@
-//! Differential test: every program in tests/corpus (and sims/) must print exactly what python3 prints, with the same exit code.
+//! Differential test: every program in tests/corpus (and sims/) must print exactly what python3 prints, with the same exit code;
+//! a program that ends with an uncaught exception must show the same traceback through its own code.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +30,37 @@ fn programs() -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// The tracebacks in `stderr` as they concern the scenario at `path`: each
+/// block's header, its `File` entries in `path` with their source lines, and
+/// the exception line. CPython's frames inside asyncio's own files (which
+/// awaitsim does not show) and CPython's caret lines are left out.
+fn user_traceback(stderr: &str, path: &str) -> Vec<String> {
+    let own = format!("  File \"{path}\"");
+    let (mut out, mut in_block, mut foreign) = (Vec::new(), false, false);
+    for line in stderr.lines() {
+        if line.starts_with("Traceback (most recent call last):") {
+            in_block = true;
+            out.push(line.to_string());
+        } else if !in_block {
+            continue;
+        } else if line.starts_with("  File \"") {
+            foreign = !line.starts_with(&own);
+            if !foreign {
+                out.push(line.to_string());
+            }
+        } else if line.starts_with("    ") {
+            let carets = line.trim().chars().all(|c| c == '^' || c == '~');
+            if !foreign && !carets {
+                out.push(line.to_string());
+            }
+        } else {
+            out.push(line.to_string());
+            in_block = false;
+        }
+    }
+    out
 }
 
 #[test]
@@ -62,7 +94,7 @@ fn corpus_matches_cpython() {
         let got = run_file(&f.to_string_lossy(), &RunOptions::default());
         // CPython runs in real time, so a loaded machine can perturb it (awaitsim is deterministic):
         // a difference counts only if it shows in three CPython runs.
-        let (mut want_out, mut want_code) = (String::new(), 0);
+        let (mut want_out, mut want_code, mut want_err) = (String::new(), 0, String::new());
         for _ in 0..3 {
             let out = Command::new(&py)
                 .arg(f)
@@ -70,6 +102,7 @@ fn corpus_matches_cpython() {
                 .output()
                 .expect("python3 runs");
             want_out = String::from_utf8_lossy(&out.stdout).to_string();
+            want_err = String::from_utf8_lossy(&out.stderr).to_string();
             want_code = out.status.code().unwrap_or(-1);
             if got.stdout == want_out && got.exit_code == want_code {
                 break;
@@ -80,6 +113,19 @@ fn corpus_matches_cpython() {
                 "== {name}: exit python={want_code} awaitsim={}\n-- python stdout:\n{want_out}-- awaitsim stdout:\n{}-- awaitsim stderr:\n{}",
                 got.exit_code, got.stdout, got.stderr
             ));
+        } else if want_code == 1 {
+            let path = f.to_string_lossy();
+            let (want_tb, got_tb) = (
+                user_traceback(&want_err, &path),
+                user_traceback(&got.stderr, &path),
+            );
+            if want_tb != got_tb {
+                failures.push(format!(
+                    "== {name}: traceback differs\n-- python:\n{}\n-- awaitsim:\n{}",
+                    want_tb.join("\n"),
+                    got_tb.join("\n")
+                ));
+            }
         }
     }
     println!("differential: {} programs, {} failed", ran, failures.len());

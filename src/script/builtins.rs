@@ -858,6 +858,13 @@ pub fn call_builtin(
             Value::Range(_) => Value::Builtin(Builtin("range")),
             Value::Class(_) => Value::Builtin(Builtin("type")),
             Value::None => Value::Builtin(Builtin("NoneType")),
+            Value::Coro(_) => Value::Builtin(Builtin("coroutine")),
+            Value::Func(_) => Value::Builtin(Builtin("function")),
+            Value::Method(_) => Value::Builtin(Builtin("method")),
+            Value::Builtin(_) | Value::BuiltinMethod(_) => {
+                Value::Builtin(Builtin("builtin_function_or_method"))
+            }
+            Value::Module(_) => Value::Builtin(Builtin("module")),
             _ => Value::Builtin(Builtin("object")),
         },
         "hasattr" => {

@@ -92,8 +92,23 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         }
         Value::Func(f) => format!("<function {}>", f.code.name),
         Value::Builtin(b) => match b.0 {
-            "int" | "str" | "float" | "bool" | "list" | "dict" | "tuple" | "set" | "object"
-            | "type" | "range" => {
+            "int"
+            | "str"
+            | "float"
+            | "bool"
+            | "list"
+            | "dict"
+            | "tuple"
+            | "set"
+            | "object"
+            | "type"
+            | "range"
+            | "NoneType"
+            | "coroutine"
+            | "function"
+            | "method"
+            | "builtin_function_or_method"
+            | "module" => {
                 format!("<class '{}'>", b.0)
             }
             n => format!("<built-in function {n}>"),

@@ -122,6 +122,10 @@ pub struct Vm {
     vec_pool: Vec<Vec<Value>>,
     /// The allocation, output and recursion budgets.
     pub limits: Limits,
+    /// The exception being propagated was re-raised by the end of a `finally`,
+    /// an `except` chain that did not match, or a `with` that did not suppress
+    /// it (CPython's RERAISE): its traceback already has this frame's line.
+    reraised: bool,
 }
 
 /// Vectors kept for reuse, and the largest capacity worth keeping.
@@ -158,6 +162,7 @@ impl Vm {
             prelude: None,
             vec_pool: Vec::new(),
             limits: Limits::default(),
+            reraised: false,
         }
     }
 
@@ -334,13 +339,16 @@ impl Vm {
     /// Propagate an exception: find a handler (Ok(None)) or leave `base` (Err).
     fn unwind(&mut self, exc: Value, base: usize) -> PyResult<Option<Value>> {
         let mut first = true;
+        let reraised = std::mem::take(&mut self.reraised);
         loop {
             let Some(f) = self.frames.last_mut() else {
                 return Err(exc);
             };
             if !first || !f.code.hidden {
                 if let Value::Instance(inst) = &exc {
-                    if !f.code.hidden {
+                    // A re-raise's frame is already in the traceback.
+                    let listed = first && reraised;
+                    if !f.code.hidden && !listed {
                         let line = f
                             .code
                             .lines
@@ -1110,6 +1118,7 @@ impl Vm {
                 }
                 Op::Reraise => {
                     let e = f.stack.pop().unwrap_or_default();
+                    self.reraised = true;
                     return Err(e);
                 }
                 Op::ExcMatch => {
