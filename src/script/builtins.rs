@@ -6,6 +6,7 @@ use std::rc::Rc;
 use super::format::format_spec;
 use super::ir::CmpOp;
 use super::num::{self, to_big, to_f64};
+use super::pyset::SetObj;
 use super::value::*;
 use super::vm::{new_instance_with_args, PyResult, Vm};
 
@@ -198,18 +199,43 @@ pub(super) fn arity(vm: &Vm, name: &str, args: &[Value], min: usize, max: usize)
     Ok(())
 }
 
+/// A new set of `items`, added in order.
 pub(super) fn set_from(items: Vec<Value>, vm: &Vm) -> PyResult<Value> {
-    let mut d = Dict::default();
+    let mut s = SetObj::default();
     for x in items {
-        if !x.hashable() {
-            return vm.err(
-                "TypeError",
-                format!("unhashable type: '{}'", vm.type_name(&x)),
-            );
-        }
-        d.insert(Key(x), Value::None);
+        vm.check_hashable(&x)?;
+        s.add(x);
     }
-    Ok(Value::Set(Rc::new(RefCell::new(d))))
+    Ok(Value::Set(Rc::new(RefCell::new(s))))
+}
+
+/// `set_update_internal`: add the members of `src` to `s` the way CPython does for its kind —
+/// a set merges its table, a dict reserves room first, anything else adds in iteration order.
+pub(super) fn set_update(vm: &mut Vm, s: &Rc<RefCell<SetObj>>, src: &Value) -> PyResult<()> {
+    match src {
+        Value::Set(o) if Rc::ptr_eq(o, s) => Ok(()),
+        Value::Set(o) => {
+            let o = o.borrow().clone();
+            s.borrow_mut().merge(&o);
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let keys: Vec<Value> = d.borrow().keys().map(|k| k.0.clone()).collect();
+            let mut s = s.borrow_mut();
+            s.reserve(keys.len());
+            for k in keys {
+                s.add(k);
+            }
+            Ok(())
+        }
+        other => {
+            for x in vm.collect(other)? {
+                vm.check_hashable(&x)?;
+                s.borrow_mut().add(x);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Index into a sequence for iteration.
@@ -479,7 +505,8 @@ pub fn call_builtin(
                 Value::Str(s) => s.chars().count() as i64,
                 Value::List(l) => l.borrow().len() as i64,
                 Value::Tuple(t) => t.len() as i64,
-                Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
+                Value::Dict(d) => d.borrow().len() as i64,
+                Value::Set(d) => d.borrow().len() as i64,
                 Value::Range(r) => {
                     let n = num::range_len_wide(r.0, r.1, r.2);
                     if n > i64::MAX as i128 {
@@ -615,12 +642,11 @@ pub fn call_builtin(
             vm.collect(&a0)?
         }),
         "set" | "frozenset" => {
-            let items = if args.is_empty() {
-                vec![]
-            } else {
-                vm.collect(&a0)?
-            };
-            set_from(items, vm)?
+            let s = Rc::new(RefCell::new(SetObj::default()));
+            if !args.is_empty() {
+                set_update(vm, &s, &a0)?;
+            }
+            Value::Set(s)
         }
         "dict" => {
             let mut d = Dict::default();

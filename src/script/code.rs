@@ -44,6 +44,8 @@ pub enum Op {
     BuildTuple(u32),
     BuildDict(u32),
     BuildSet(u32),
+    /// A set display of more than two constants, which CPython builds at compile time.
+    BuildConstSet(u32),
     BuildSlice,
     /// Append TOS to the list at stack depth n (below TOS), for comprehensions.
     ListAppend(u32),

@@ -900,7 +900,12 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Set(v) => {
                 v.iter().for_each(|x| self.expr(x));
-                self.op(Op::BuildSet(v.len() as u32));
+                // CPython folds a display of three or more constants into a frozenset constant.
+                if v.len() > 2 && v.iter().all(is_constant) {
+                    self.op(Op::BuildConstSet(v.len() as u32));
+                } else {
+                    self.op(Op::BuildSet(v.len() as u32));
+                }
             }
             ExprKind::Dict(v) => {
                 for (k, x) in v {
@@ -1185,4 +1190,19 @@ enum Exit {
     Return,
     Break,
     Continue,
+}
+
+/// Is `e` a constant after CPython's AST optimizer (literals, folded unary operators, tuples of constants)?
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::BigInt(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => true,
+        ExprKind::Unary(_, inner) => is_constant(inner),
+        ExprKind::Tuple(items) => items.iter().all(is_constant),
+        _ => false,
+    }
 }

@@ -67,7 +67,7 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Set(s) => {
-            let items = set_order(&s.borrow());
+            let items = s.borrow().order();
             if items.is_empty() {
                 "set()".into()
             } else {
@@ -233,10 +233,10 @@ fn join_reprs(vm: &mut Vm, items: &[Value]) -> PyResult<String> {
     Ok(parts.join(", "))
 }
 
-/// Iteration order of a set as CPython shows it for small ints: by slot in an open-addressed table.
+/// The order CPython would give ints inserted in `d`'s order into a fresh set (no removals).
 ///
-/// Ints (and bools) are placed by CPython's probing over a table sized as CPython sizes it;
-/// anything else (strings hash randomly per process in CPython) keeps insertion order.
+/// Only a fallback: sets keep CPython's table as they change (`pyset.rs`) while every member is an
+/// int; this serves a set that held other values before and holds only ints again.
 pub fn set_order(d: &Dict) -> Vec<Value> {
     let items: Vec<Value> = d.keys().map(|k| k.0.clone()).collect();
     let all_int = items

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::builtins::{arity, check_kwargs, int_of, kw, set_from, sort_values};
-use super::format::{format_spec, set_order};
+use super::format::format_spec;
 use super::subscript::norm_index;
 use super::value::*;
 use super::vm::{new_instance_with_args, PyResult, Vm};
@@ -310,21 +310,16 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                         );
                     }
                     if name == "add" {
-                        s.borrow_mut().insert(Key(x), Value::None);
-                    } else if s.borrow_mut().shift_remove(&Key(x.clone())).is_none()
-                        && name == "remove"
-                    {
+                        s.borrow_mut().add(x);
+                    } else if !s.borrow_mut().discard(&x) && name == "remove" {
                         return Err(new_instance_with_args(vm.class("KeyError"), vec![x]));
                     }
                     Value::None
                 }
                 "pop" => {
-                    let first = set_order(&s.borrow()).into_iter().next();
-                    match first {
-                        Some(v) => {
-                            s.borrow_mut().shift_remove(&Key(v.clone()));
-                            v
-                        }
+                    let popped = s.borrow_mut().pop();
+                    match popped {
+                        Some(v) => v,
                         None => return vm.err("KeyError", "'pop from an empty set'"),
                     }
                 }
@@ -332,38 +327,72 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                     s.borrow_mut().clear();
                     Value::None
                 }
-                "copy" => Value::Set(Rc::new(RefCell::new(s.borrow().clone()))),
+                "copy" => Value::Set(Rc::new(RefCell::new(s.borrow().copied()))),
                 "update" => {
                     for a in &args {
-                        for x in vm.collect(a)? {
-                            s.borrow_mut().insert(Key(x), Value::None);
-                        }
+                        super::builtins::set_update(vm, &s, a)?;
                     }
                     Value::None
                 }
+                // CPython's set_union, set_intersection_multi, set_difference_multi and
+                // set_symmetric_difference: each decides the result's table, so its order.
                 "union" | "intersection" | "difference" | "symmetric_difference" => {
-                    let mut cur = Value::Set(Rc::new(RefCell::new(s.borrow().clone())));
-                    for a in &args {
-                        let other = set_from(vm.collect(a)?, vm)?;
-                        cur = match name {
-                            "union" => vm.binop(super::ir::BinOp::BitOr, cur, other, false)?,
-                            "intersection" => {
-                                vm.binop(super::ir::BinOp::BitAnd, cur, other, false)?
+                    let result = match name {
+                        "union" => {
+                            let r = Rc::new(RefCell::new(s.borrow().copied()));
+                            for a in &args {
+                                super::builtins::set_update(vm, &r, a)?;
                             }
-                            "difference" => vm.binop(super::ir::BinOp::Sub, cur, other, false)?,
-                            _ => {
-                                let a = vm.binop(
-                                    super::ir::BinOp::Sub,
-                                    cur.clone(),
-                                    other.clone(),
-                                    false,
-                                )?;
-                                let b = vm.binop(super::ir::BinOp::Sub, other, cur, false)?;
-                                vm.binop(super::ir::BinOp::BitOr, a, b, false)?
+                            let r = r.borrow().clone();
+                            r
+                        }
+                        "intersection" => {
+                            let mut r = s.borrow().copied();
+                            for a in &args {
+                                r = match a {
+                                    Value::Set(o) => super::pyset::intersection(&r, &o.borrow()),
+                                    other => {
+                                        let mut kept = super::pyset::SetObj::default();
+                                        for x in vm.collect(other)? {
+                                            vm.check_hashable(&x)?;
+                                            if r.contains_key(&Key(x.clone())) {
+                                                kept.add(x);
+                                            }
+                                        }
+                                        kept
+                                    }
+                                };
                             }
-                        };
-                    }
-                    cur
+                            r
+                        }
+                        "difference" => {
+                            let mut r = s.borrow().copied();
+                            for (i, a) in args.iter().enumerate() {
+                                r = match a {
+                                    Value::Set(o) if i == 0 => {
+                                        super::pyset::difference(&s.borrow(), &o.borrow())
+                                    }
+                                    other => {
+                                        let items = vm.collect(other)?;
+                                        for x in &items {
+                                            vm.check_hashable(x)?;
+                                        }
+                                        r.discard_all(items);
+                                        r
+                                    }
+                                };
+                            }
+                            r
+                        }
+                        _ => {
+                            let r = Rc::new(RefCell::new(super::pyset::SetObj::default()));
+                            super::builtins::set_update(vm, &r, &a0.clone().unwrap_or_default())?;
+                            let mut r = { r.borrow().clone() };
+                            super::pyset::toggle(&mut r, &s.borrow());
+                            r
+                        }
+                    };
+                    Value::Set(Rc::new(RefCell::new(result)))
                 }
                 "issubset" | "issuperset" | "isdisjoint" => {
                     let Value::Set(other) = set_from(vm.collect(&a0.unwrap_or_default())?, vm)?

@@ -10,11 +10,9 @@
 //! (`asyncio_prelude.py`, CPython 3.11's asyncio ported to the subset), which `aio` runs on the core.
 //!
 //! Documented departures from CPython: generator expressions are evaluated eagerly; sets of ints iterate in
-//! CPython's order only when built by insertion without removals (a set is an insertion-ordered map whose
-//! CPython slot order is replayed when iterated; after `discard`/`remove`/`pop`, CPython's dummies and pop
-//! finger change later slots — 7 of 30 random add/discard programs and 24 of 30 add/pop programs print a
-//! different order; the fix is a per-set copy of CPython 3.11's table, `Objects/setobject.c`), and sets of
-//! other values iterate in insertion order (CPython's str hashes are randomised per process); object and task reprs omit
+//! CPython's order (`pyset.rs` keeps a copy of CPython's table; `tests/script_sets.rs` checks random set
+//! programs against python3), but sets holding other values iterate in insertion order (CPython's str hashes
+//! are randomised per process, so its own order changes from run to run); object and task reprs omit
 //! addresses and source paths; `loop.time()` starts at 0 (virtual); `random` draws from the run's
 //! seeded stream, not CPython's Mersenne Twister; `hash()` is defined for ints only; `typing` names are
 //! placeholders (annotations are never evaluated).
@@ -32,6 +30,7 @@ mod methods;
 mod modules;
 mod num;
 mod protocol;
+mod pyset;
 mod rng;
 mod scope;
 mod step;

@@ -248,7 +248,7 @@ impl Vm {
                     .into_iter(),
             ),
             // Iteration shows a set in the same order its repr does (CPython's table order for ints).
-            Value::Set(d) => IterState::Vals(super::format::set_order(&d.borrow()).into_iter()),
+            Value::Set(d) => IterState::Vals(d.borrow().order().into_iter()),
             Value::View(view) => IterState::Vals(view.0.items(&view.1.borrow()).into_iter()),
             Value::Iter(_) => return Ok(v),
             Value::Instance(i) if i.class.lookup("__iter__").is_some() => {
@@ -403,32 +403,45 @@ impl Vm {
                 };
             }
             (BinOp::Mod, Value::Str(f), _) => return super::format::percent_format(self, f, &b),
-            (BinOp::Sub, Value::Set(x), Value::Set(y)) => {
-                let y = y.borrow();
-                let d: Dict = x
-                    .borrow()
-                    .iter()
-                    .filter(|(k, _)| !y.contains_key(*k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                return Ok(Value::Set(Rc::new(RefCell::new(d))));
-            }
-            (BinOp::BitOr, Value::Set(x), Value::Set(y)) => {
-                let mut d = x.borrow().clone();
-                for (k, v) in y.borrow().iter() {
-                    d.entry(k.clone()).or_insert(v.clone());
+            (
+                BinOp::Sub | BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor,
+                Value::Set(x),
+                Value::Set(y),
+            ) => {
+                use super::pyset;
+                // In place (`s |= t`), CPython changes `s` itself: other names for it see the change.
+                let other = y.borrow().clone();
+                let result = {
+                    let x = x.borrow();
+                    match op {
+                        BinOp::Sub if inplace => {
+                            let mut r = x.clone();
+                            r.discard_all(other.order());
+                            r
+                        }
+                        BinOp::Sub => pyset::difference(&x, &other),
+                        BinOp::BitOr => {
+                            let mut r = if inplace { x.clone() } else { x.copied() };
+                            r.merge(&other);
+                            r
+                        }
+                        BinOp::BitAnd if inplace => {
+                            pyset::intersection(&x, &other).with_finger_of(&x)
+                        }
+                        BinOp::BitAnd => pyset::intersection(&x, &other),
+                        _ if inplace => {
+                            let mut r = x.clone();
+                            pyset::toggle(&mut r, &other);
+                            r
+                        }
+                        _ => pyset::symmetric_difference(&x, &other),
+                    }
+                };
+                if inplace {
+                    *x.borrow_mut() = result;
+                    return Ok(a.clone());
                 }
-                return Ok(Value::Set(Rc::new(RefCell::new(d))));
-            }
-            (BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
-                let y = y.borrow();
-                let d: Dict = x
-                    .borrow()
-                    .iter()
-                    .filter(|(k, _)| y.contains_key(*k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                return Ok(Value::Set(Rc::new(RefCell::new(d))));
+                return Ok(Value::Set(Rc::new(RefCell::new(result))));
             }
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
                 let mut d = x.borrow().clone();
@@ -596,7 +609,11 @@ impl Vm {
                     ),
                 ),
             },
-            Value::Dict(d) | Value::Set(d) => {
+            Value::Dict(d) => {
+                self.check_hashable(x)?;
+                Ok(d.borrow().contains_key(&Key(x.clone())))
+            }
+            Value::Set(d) => {
                 self.check_hashable(x)?;
                 Ok(d.borrow().contains_key(&Key(x.clone())))
             }

@@ -32,7 +32,7 @@ pub enum Value {
     Tuple(Rc<[Value]>),
     Dict(Rc<RefCell<Dict>>),
     /// A set: a dict whose values are unused.
-    Set(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<super::pyset::SetObj>>),
     Range(Rc<(i64, i64, i64)>),
     Slice(Rc<[Value; 3]>),
     Func(Rc<Function>),
@@ -286,7 +286,8 @@ impl Value {
     pub fn identity(&self) -> usize {
         match self {
             Value::List(r) => Rc::as_ptr(r) as *const u8 as usize,
-            Value::Dict(r) | Value::Set(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Value::Dict(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Value::Set(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Func(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Class(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Instance(r) => Rc::as_ptr(r) as *const u8 as usize,
@@ -355,7 +356,8 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
-            Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Set(d) => !d.borrow().is_empty(),
             Value::Range(r) => super::num::range_len(r.0, r.1, r.2) > 0,
             Value::View(v) => !v.1.borrow().is_empty(),
             _ => true,

@@ -744,14 +744,25 @@ impl Vm {
                 Op::BuildSet(n) => {
                     let at = f.stack.len() - n as usize;
                     let v: Vec<Value> = f.stack.drain(at..).collect();
-                    let mut d = Dict::default();
-                    for x in v {
-                        self.check_hashable(&x)?;
-                        d.insert(Key(x), Value::None);
-                    }
+                    let s = super::builtins::set_from(v, self)?;
+                    self.frames[fi].stack.push(s);
+                }
+                Op::BuildConstSet(n) => {
+                    // CPython's compiler makes a frozenset of the constants, rebuilds it from its
+                    // own order when merging constants, and the display copies that into a new set.
+                    let at = f.stack.len() - n as usize;
+                    let v: Vec<Value> = f.stack.drain(at..).collect();
+                    let Value::Set(folded) = super::builtins::set_from(v, self)? else {
+                        continue;
+                    };
+                    let order = folded.borrow().order();
+                    let Value::Set(merged) = super::builtins::set_from(order, self)? else {
+                        continue;
+                    };
+                    let s = merged.borrow().copied();
                     self.frames[fi]
                         .stack
-                        .push(Value::Set(Rc::new(RefCell::new(d))));
+                        .push(Value::Set(Rc::new(RefCell::new(s))));
                 }
                 Op::BuildDict(n) => {
                     let at = f.stack.len() - 2 * n as usize;
@@ -785,7 +796,7 @@ impl Vm {
                     let s = f.stack[n - d as usize].clone();
                     self.check_hashable(&v)?;
                     if let Value::Set(s) = s {
-                        s.borrow_mut().insert(Key(v), Value::None);
+                        s.borrow_mut().add(v);
                     }
                 }
                 Op::MapAdd(d) => {
