@@ -11,6 +11,8 @@
 
 use std::process::Command;
 
+mod python;
+
 use awaitsim::script::{run_source, RunOptions};
 use proptest::prelude::*;
 
@@ -107,28 +109,12 @@ fn render(tasks: &[Vec<Step>], create_first: bool) -> String {
     s
 }
 
-fn python_ok() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn cases() -> u32 {
-    std::env::var("SCRIPT_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: python::cases("SCRIPT_PROPTEST_CASES", 60), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_async_programs_match_cpython((tasks, create_first) in program()) {
-        if !python_ok() {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is required in CI");
+        if !python::available() {
             return Ok(());
         }
         let src = render(&tasks, create_first);
