@@ -266,26 +266,7 @@ impl Vm {
     /// Advance an iterator made by `iter`.
     pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
         match it {
-            Value::Iter(st) => {
-                let mut st = st.borrow_mut();
-                Ok(match &mut *st {
-                    IterState::Range(cur, stop, step) => {
-                        if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                            let v = *cur;
-                            *cur = cur.saturating_add(*step);
-                            Some(Value::Int(v))
-                        } else {
-                            None
-                        }
-                    }
-                    IterState::Seq(s, i) => {
-                        let v = super::builtins::seq_item(s, *i);
-                        *i += 1;
-                        v
-                    }
-                    IterState::Vals(v) => v.next(),
-                })
-            }
+            Value::Iter(st) => Ok(st.borrow_mut().advance()),
             _ => {
                 let tn = self.type_name(it);
                 self.err("TypeError", format!("'{tn}' object is not an iterator"))

@@ -225,6 +225,30 @@ pub enum IterState {
     Vals(std::vec::IntoIter<Value>),
 }
 
+impl IterState {
+    /// The next item, or None once exhausted (`for` and `next()` both step with it).
+    #[inline]
+    pub fn advance(&mut self) -> Option<Value> {
+        match self {
+            IterState::Range(cur, stop, step) => {
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur = cur.saturating_add(*step);
+                    Some(Value::Int(v))
+                } else {
+                    None
+                }
+            }
+            IterState::Seq(s, i) => {
+                let v = super::builtins::seq_item(s, *i);
+                *i += 1;
+                v
+            }
+            IterState::Vals(v) => v.next(),
+        }
+    }
+}
+
 /// A hashable value used as a dict key or set member.
 #[derive(Clone, Debug)]
 pub struct Key(pub Value);

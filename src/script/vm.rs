@@ -664,23 +664,6 @@ impl Vm {
                             _ => None,
                         };
                         if let Some(r) = r {
-                            std::mem::forget(a);
-                            std::mem::forget(b);
-                            f.stack.push(Value::Bool(r));
-                            continue;
-                        }
-                    }
-                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                        let r = match c {
-                            CmpOp::Lt => Some(x < y),
-                            CmpOp::Le => Some(x <= y),
-                            CmpOp::Gt => Some(x > y),
-                            CmpOp::Ge => Some(x >= y),
-                            CmpOp::Eq => Some(x == y),
-                            CmpOp::Ne => Some(x != y),
-                            _ => None,
-                        };
-                        if let Some(r) = r {
                             f.stack.push(Value::Bool(r));
                             continue;
                         }
@@ -871,26 +854,7 @@ impl Vm {
                 }
                 Op::ForIter(t) => {
                     let next = match f.stack.last() {
-                        Some(Value::Iter(it)) => {
-                            let mut it = it.borrow_mut();
-                            match &mut *it {
-                                IterState::Range(cur, stop, step) => {
-                                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                                        let v = *cur;
-                                        *cur = cur.saturating_add(*step);
-                                        Some(Value::Int(v))
-                                    } else {
-                                        None
-                                    }
-                                }
-                                IterState::Seq(s, i) => {
-                                    let v = super::builtins::seq_item(s, *i);
-                                    *i += 1;
-                                    v
-                                }
-                                IterState::Vals(v) => v.next(),
-                            }
-                        }
+                        Some(Value::Iter(it)) => it.borrow_mut().advance(),
                         _ => None,
                     };
                     match next {
@@ -902,19 +866,10 @@ impl Vm {
                     }
                 }
                 Op::Call(n) => {
-                    let awaited = matches!(f.code.ops.get(f.ip), Some(Op::Await));
                     let at = f.stack.len() - n as usize;
                     let mut args = self.vec_pool.pop().unwrap_or_default();
                     args.extend(f.stack.drain(at..));
                     let func = f.stack.pop().unwrap_or_default();
-                    if awaited {
-                        if let Some(req) = self.awaited_sleep(&func, &args)? {
-                            self.frames[fi].ip += 1;
-                            self.recycle(args);
-                            self.await_value(req)?;
-                            continue;
-                        }
-                    }
                     self.do_call(fi, func, args, vec![])?;
                 }
                 Op::CallKw(n, k) => {
@@ -950,21 +905,11 @@ impl Vm {
                     self.do_call(fi, func, args, kwargs)?;
                 }
                 Op::CallMethod(name, n) => {
-                    let awaited = matches!(f.code.ops.get(f.ip), Some(Op::Await));
                     let name = f.code.names[name as usize].clone();
                     let at = f.stack.len() - n as usize;
                     let mut args = self.vec_pool.pop().unwrap_or_default();
                     args.extend(f.stack.drain(at..));
                     let obj = f.stack.pop().unwrap_or_default();
-                    if let (true, Value::Module(m)) = (awaited, &obj) {
-                        let callee = m.attrs.borrow().get(&name).cloned().unwrap_or_default();
-                        if let Some(req) = self.awaited_sleep(&callee, &args)? {
-                            self.frames[fi].ip += 1;
-                            self.recycle(args);
-                            self.await_value(req)?;
-                            continue;
-                        }
-                    }
                     self.call_method(fi, obj, &name, args)?;
                 }
                 Op::MakeFunction(ci, flags) => {
@@ -1421,15 +1366,25 @@ impl Vm {
         Ok(Some(Value::YieldReq(Rc::new(req))))
     }
 
-    /// `await asyncio.sleep(d)` written out, the commonest await there is: the
-    /// call and the await together are the request `sleep`'s body would make,
-    /// so no coroutine is made for it (it could never be seen: the await
-    /// consumes it at once). Same conditions as `sleep_without_a_frame`.
-    fn awaited_sleep(&mut self, func: &Value, args: &[Value]) -> PyResult<Option<Value>> {
+    /// `await asyncio.sleep(d)` written out, the commonest await there is: a
+    /// call of the prelude's `sleep` that frame `fi` awaits at once is the
+    /// request `sleep`'s body would make, so no coroutine is made for it (it
+    /// could never be seen: the await consumes it). Same conditions as
+    /// `sleep_without_a_frame`.
+    fn awaited_sleep(
+        &mut self,
+        fi: usize,
+        func: &Value,
+        args: &[Value],
+    ) -> PyResult<Option<Value>> {
         match (func, args) {
             (Value::Func(f), [delay])
                 if matches!(f.defaults.as_slice(), [Value::None])
-                    && self.is_prelude_sleep(&f.code) =>
+                    && self.is_prelude_sleep(&f.code)
+                    && matches!(
+                        self.frames[fi].code.ops.get(self.frames[fi].ip),
+                        Some(Op::Await)
+                    ) =>
             {
                 let req = super::modules::sleep_request(self, delay)?;
                 Ok(Some(Value::YieldReq(Rc::new(req))))
@@ -1506,6 +1461,13 @@ impl Vm {
             return self.await_value(Value::YieldReq(Rc::new(
                 args.into_iter().next().unwrap_or_default(),
             )));
+        }
+        if kwargs.is_empty() {
+            if let Some(req) = self.awaited_sleep(fi, &func, &args)? {
+                self.frames[fi].ip += 1;
+                self.recycle(args);
+                return self.await_value(req);
+            }
         }
         match self.call(func, args, kwargs)? {
             Called::Value(v) => self.frames[fi].stack.push(v),
