@@ -1,6 +1,7 @@
 //! Sets of ints print in CPython's order whatever was done to them: random programs of set
 //! operations (add, discard, pop, clear, update, union, &, -, ^, their in-place forms, copies,
-//! comprehensions, constant and computed displays) print exactly what python3 prints.
+//! comprehensions, constant and computed displays, a set combined with itself) print exactly what
+//! python3 prints.
 //! Cases: 40 by default, `SCRIPT_SETS_CASES=N` for more. Skips without python3 (fails in CI).
 
 use std::process::Command;
@@ -32,6 +33,10 @@ fn statement() -> impl Strategy<Value = String> {
         1 => Just("t = {x * 2 for x in s}".to_string()),
         1 => prop::collection::vec(n(), 4).prop_map(|v| format!("t = {{{}}}", join(&v))),
         1 => (n(), n()).prop_map(|(a, b)| format!("x = {a}\nt = {{x, {b}, 7, 15}}")),
+        1 => prop::sample::select(vec!["s |= s", "s &= s", "s -= s", "s ^= s", "t = s & s", "t = s | s", "t = s.intersection(s)", "t = s.union(s, [3])"]).prop_map(str::to_string),
+        1 => (n(), n()).prop_map(|(a, b)| format!("t = s.intersection({{{a}, {b}, 1, 2}}, [{b}, 3])")),
+        1 => (n(), n()).prop_map(|(a, b)| format!("t = s.difference({{{a}}}, [{b}])")),
+        1 => (n(), n()).prop_map(|(a, b)| format!("t = s.symmetric_difference([{a}, {b}, {a}])")),
         2 => Just("print(s, t)".to_string()),
     ]
 }

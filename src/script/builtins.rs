@@ -201,11 +201,10 @@ pub(super) fn arity(vm: &Vm, name: &str, args: &[Value], min: usize, max: usize)
 
 /// A new set of `items`, added in order.
 pub(super) fn set_from(items: Vec<Value>, vm: &Vm) -> PyResult<Value> {
-    let mut s = SetObj::default();
-    for x in items {
-        vm.check_hashable(&x)?;
-        s.add(x);
+    for x in &items {
+        vm.check_hashable(x)?;
     }
+    let s: SetObj = items.into_iter().collect();
     Ok(Value::Set(Rc::new(RefCell::new(s))))
 }
 
@@ -215,8 +214,7 @@ pub(super) fn set_update(vm: &mut Vm, s: &Rc<RefCell<SetObj>>, src: &Value) -> P
     match src {
         Value::Set(o) if Rc::ptr_eq(o, s) => Ok(()),
         Value::Set(o) => {
-            let o = o.borrow().clone();
-            s.borrow_mut().merge(&o);
+            s.borrow_mut().merge(&o.borrow());
             Ok(())
         }
         Value::Dict(d) => {

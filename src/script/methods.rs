@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::builtins::{arity, check_kwargs, int_of, kw, set_from, sort_values};
 use super::format::format_spec;
+use super::pyset::{self, SetObj};
 use super::subscript::norm_index;
 use super::value::*;
 use super::vm::{new_instance_with_args, PyResult, Vm};
@@ -336,63 +337,66 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 }
                 // CPython's set_union, set_intersection_multi, set_difference_multi and
                 // set_symmetric_difference: each decides the result's table, so its order.
-                "union" | "intersection" | "difference" | "symmetric_difference" => {
-                    let result = match name {
-                        "union" => {
-                            let r = Rc::new(RefCell::new(s.borrow().copied()));
-                            for a in &args {
-                                super::builtins::set_update(vm, &r, a)?;
-                            }
-                            let r = r.borrow().clone();
-                            r
-                        }
-                        "intersection" => {
-                            let mut r = s.borrow().copied();
-                            for a in &args {
-                                r = match a {
-                                    Value::Set(o) => super::pyset::intersection(&r, &o.borrow()),
-                                    other => {
-                                        let mut kept = super::pyset::SetObj::default();
-                                        for x in vm.collect(other)? {
-                                            vm.check_hashable(&x)?;
-                                            if r.contains_key(&Key(x.clone())) {
-                                                kept.add(x);
-                                            }
-                                        }
-                                        kept
+                "union" => {
+                    let r = Rc::new(RefCell::new(s.borrow().copied()));
+                    // set_union skips the set itself among its arguments.
+                    for a in args
+                        .iter()
+                        .filter(|a| !matches!(a, Value::Set(o) if Rc::ptr_eq(o, &s)))
+                    {
+                        super::builtins::set_update(vm, &r, a)?;
+                    }
+                    Value::Set(r)
+                }
+                "intersection" => {
+                    // Starts from the set itself, each argument narrowing the last result.
+                    let mut r: Option<SetObj> = None;
+                    for a in &args {
+                        let items = match a {
+                            Value::Set(_) => vec![],
+                            other => vm.collect(other)?,
+                        };
+                        let next = {
+                            let this = s.borrow();
+                            let cur = r.as_ref().unwrap_or(&this);
+                            match a {
+                                Value::Set(o) => pyset::intersection(cur, &o.borrow()),
+                                _ => {
+                                    for x in &items {
+                                        vm.check_hashable(x)?;
                                     }
-                                };
+                                    items
+                                        .into_iter()
+                                        .filter(|x| cur.contains_key(&Key(x.clone())))
+                                        .collect()
+                                }
                             }
-                            r
-                        }
-                        "difference" => {
-                            let mut r = s.borrow().copied();
-                            for (i, a) in args.iter().enumerate() {
-                                r = match a {
-                                    Value::Set(o) if i == 0 => {
-                                        super::pyset::difference(&s.borrow(), &o.borrow())
-                                    }
-                                    other => {
-                                        let items = vm.collect(other)?;
-                                        for x in &items {
-                                            vm.check_hashable(x)?;
-                                        }
-                                        r.discard_all(items);
-                                        r
-                                    }
-                                };
-                            }
-                            r
-                        }
-                        _ => {
-                            let r = Rc::new(RefCell::new(super::pyset::SetObj::default()));
-                            super::builtins::set_update(vm, &r, &a0.clone().unwrap_or_default())?;
-                            let mut r = { r.borrow().clone() };
-                            super::pyset::toggle(&mut r, &s.borrow());
-                            r
-                        }
+                        };
+                        r = Some(next);
+                    }
+                    let r = r.unwrap_or_else(|| s.borrow().copied());
+                    Value::Set(Rc::new(RefCell::new(r)))
+                }
+                "difference" => {
+                    // A set first argument takes set_difference's walk; the rest discard.
+                    let (mut r, rest) = match args.first() {
+                        Some(Value::Set(o)) => (pyset::difference(&s.borrow(), &o.borrow()), 1),
+                        _ => (s.borrow().copied(), 0),
                     };
-                    Value::Set(Rc::new(RefCell::new(result)))
+                    for a in &args[rest..] {
+                        let items = vm.collect(a)?;
+                        for x in &items {
+                            vm.check_hashable(x)?;
+                        }
+                        r.discard_all(items);
+                    }
+                    Value::Set(Rc::new(RefCell::new(r)))
+                }
+                "symmetric_difference" => {
+                    let r = Rc::new(RefCell::new(SetObj::default()));
+                    super::builtins::set_update(vm, &r, &a0.clone().unwrap_or_default())?;
+                    pyset::toggle(&mut r.borrow_mut(), &s.borrow());
+                    Value::Set(r)
                 }
                 "issubset" | "issuperset" | "isdisjoint" => {
                     let Value::Set(other) = set_from(vm.collect(&a0.unwrap_or_default())?, vm)?

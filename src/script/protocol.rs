@@ -389,40 +389,11 @@ impl Vm {
                 Value::Set(x),
                 Value::Set(y),
             ) => {
-                use super::pyset;
-                // In place (`s |= t`), CPython changes `s` itself: other names for it see the change.
-                let other = y.borrow().clone();
-                let result = {
-                    let x = x.borrow();
-                    match op {
-                        BinOp::Sub if inplace => {
-                            let mut r = x.clone();
-                            r.discard_all(other.order());
-                            r
-                        }
-                        BinOp::Sub => pyset::difference(&x, &other),
-                        BinOp::BitOr => {
-                            let mut r = if inplace { x.clone() } else { x.copied() };
-                            r.merge(&other);
-                            r
-                        }
-                        BinOp::BitAnd if inplace => {
-                            pyset::intersection(&x, &other).with_finger_of(&x)
-                        }
-                        BinOp::BitAnd => pyset::intersection(&x, &other),
-                        _ if inplace => {
-                            let mut r = x.clone();
-                            pyset::toggle(&mut r, &other);
-                            r
-                        }
-                        _ => pyset::symmetric_difference(&x, &other),
-                    }
-                };
-                if inplace {
-                    *x.borrow_mut() = result;
-                    return Ok(a.clone());
-                }
-                return Ok(Value::Set(Rc::new(RefCell::new(result))));
+                return Ok(match super::pyset::operate(op, x, y, inplace) {
+                    // In place (`s |= t`), CPython changes `s` itself: other names for it see it.
+                    None => a.clone(),
+                    Some(r) => Value::Set(Rc::new(RefCell::new(r))),
+                });
             }
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
                 let mut d = x.borrow().clone();

@@ -8,8 +8,11 @@
 //! CPython's table. Once any other value is added the set falls back to insertion order (CPython's
 //! own order for strings changes from process to process).
 
+use std::cell::RefCell;
 use std::ops::Deref;
+use std::rc::Rc;
 
+use super::ir::BinOp;
 use super::value::{Dict, Key, Value};
 
 /// CPython's `LINEAR_PROBES` and `PERTURB_SHIFT`, and the size of a fresh table.
@@ -285,14 +288,14 @@ impl Deref for SetObj {
 impl SetObj {
     /// `set.add`: a member already present (by value) stays where it is.
     pub fn add(&mut self, v: Value) {
-        if self.items.contains_key(&Key(v.clone())) {
+        let (_, old) = self.items.insert_full(Key(v.clone()), Value::None);
+        if old.is_some() {
             return;
         }
         match (&mut self.table, int_hash(&v)) {
-            (Some(t), Some(h)) => t.add(h, v.clone()),
+            (Some(t), Some(h)) => t.add(h, v),
             (t, _) => *t = None,
         }
-        self.items.insert(Key(v), Value::None);
     }
 
     /// `set.discard`; true if `v` was a member.
@@ -384,8 +387,32 @@ impl SetObj {
     }
 }
 
-/// `a & b` (`set_intersection`): walk the smaller set in its order, keep what the other holds.
+impl FromIterator<Value> for SetObj {
+    /// A set of `values` added in order (the caller has checked they are hashable).
+    fn from_iter<I: IntoIterator<Item = Value>>(values: I) -> SetObj {
+        let mut s = SetObj::default();
+        for v in values {
+            s.add(v);
+        }
+        s
+    }
+}
+
+/// `{c1, c2, c3, ...}` of three or more constants: CPython's compiler folds it into a frozenset,
+/// rebuilds that frozenset from its own order when it merges constants, and the display copies
+/// the result into a new set — three layouts, and the last is what prints.
+pub fn constant_display(values: Vec<Value>) -> SetObj {
+    let folded: SetObj = values.into_iter().collect();
+    let merged: SetObj = folded.order().into_iter().collect();
+    merged.copied()
+}
+
+/// `a & b` (`set_intersection`): walk the smaller set in its order, keep what the other holds
+/// (`s & s` is a copy).
 pub fn intersection(a: &SetObj, b: &SetObj) -> SetObj {
+    if std::ptr::eq(a, b) {
+        return a.copied();
+    }
     let (walk, probe) = if b.len() > a.len() { (a, b) } else { (b, a) };
     let mut r = SetObj::default();
     for v in walk.order() {
@@ -427,4 +454,53 @@ pub fn toggle(a: &mut SetObj, b: &SetObj) {
             a.add(v);
         }
     }
+}
+
+/// `x - y`, `x | y`, `x & y`, `x ^ y` and their in-place forms (`set_isub` & co.), which change
+/// `x` itself and give None. `s op= s` does what CPython's identity checks do: `|=` nothing, `&=`
+/// a copy, `-=` and `^=` a clear; `s | s` is a copy.
+pub fn operate(
+    op: BinOp,
+    x: &Rc<RefCell<SetObj>>,
+    y: &Rc<RefCell<SetObj>>,
+    inplace: bool,
+) -> Option<SetObj> {
+    if inplace && Rc::ptr_eq(x, y) {
+        let mut xs = x.borrow_mut();
+        match op {
+            BinOp::BitOr => {}
+            BinOp::BitAnd => {
+                let r = xs.copied().with_finger_of(&xs);
+                *xs = r;
+            }
+            _ => xs.clear(),
+        }
+        return None;
+    }
+    if inplace {
+        let (mut xs, other) = (x.borrow_mut(), y.borrow());
+        match op {
+            BinOp::Sub => xs.discard_all(other.order()),
+            BinOp::BitOr => xs.merge(&other),
+            BinOp::BitAnd => {
+                let r = intersection(&xs, &other).with_finger_of(&xs);
+                *xs = r;
+            }
+            _ => toggle(&mut xs, &other),
+        }
+        return None;
+    }
+    let (xs, other) = (x.borrow(), y.borrow());
+    Some(match op {
+        BinOp::Sub => difference(&xs, &other),
+        // `s | s` is the copy alone (set_or returns before merging a set into its own copy).
+        BinOp::BitOr if Rc::ptr_eq(x, y) => xs.copied(),
+        BinOp::BitOr => {
+            let mut r = xs.copied();
+            r.merge(&other);
+            r
+        }
+        BinOp::BitAnd => intersection(&xs, &other),
+        _ => symmetric_difference(&xs, &other),
+    })
 }

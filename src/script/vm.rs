@@ -731,21 +731,10 @@ impl Vm {
                     self.frames[fi].stack.push(s);
                 }
                 Op::BuildConstSet(n) => {
-                    // CPython's compiler makes a frozenset of the constants, rebuilds it from its
-                    // own order when merging constants, and the display copies that into a new set.
                     let at = f.stack.len() - n as usize;
                     let v: Vec<Value> = f.stack.drain(at..).collect();
-                    let Value::Set(folded) = super::builtins::set_from(v, self)? else {
-                        continue;
-                    };
-                    let order = folded.borrow().order();
-                    let Value::Set(merged) = super::builtins::set_from(order, self)? else {
-                        continue;
-                    };
-                    let s = merged.borrow().copied();
-                    self.frames[fi]
-                        .stack
-                        .push(Value::Set(Rc::new(RefCell::new(s))));
+                    let s = super::pyset::constant_display(v);
+                    f.stack.push(Value::Set(Rc::new(RefCell::new(s))));
                 }
                 Op::BuildDict(n) => {
                     let at = f.stack.len() - 2 * n as usize;
