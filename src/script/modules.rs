@@ -129,17 +129,11 @@ pub struct PreludeImage {
     /// The code of `asyncio.sleep`, which the VM awaits without running it
     /// (`Vm::await_value`).
     pub sleep_code: Option<Rc<super::code::Code>>,
+    /// `asyncio.Future`, which every task step asks about (`step.rs`).
+    pub future: Option<Rc<Class>>,
 }
 
 impl PreludeImage {
-    /// A class the prelude defines (`Future`, `Task`).
-    pub fn class(&self, name: &str) -> Option<Rc<Class>> {
-        match self.globals.borrow().get(name) {
-            Some(Value::Class(c)) => Some(c.clone()),
-            _ => None,
-        }
-    }
-
     /// Rebind one of the prelude's module-level names (its per-run state).
     pub fn set_global(&self, name: &str, v: Value) {
         rebind(&mut self.globals.borrow_mut(), name, v);
@@ -190,8 +184,13 @@ impl PreludeImage {
             Some(Value::Func(f)) => Some(f.code.clone()),
             _ => None,
         };
+        let future = match globals.borrow().get("Future") {
+            Some(Value::Class(c)) => Some(c.clone()),
+            _ => None,
+        };
         Ok(PreludeImage {
             sleep_code,
+            future,
             globals,
             module: Rc::new(ModuleObj {
                 name: Rc::from("asyncio"),

@@ -33,7 +33,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     let (Value::Instance(t), Some(prelude)) = (task, vm.prelude.clone()) else {
         return vm.err("RuntimeError", "not an asyncio task");
     };
-    let Some(future) = prelude.class("Future") else {
+    let Some(future) = prelude.future.clone() else {
         return vm.err("RuntimeError", "the asyncio prelude defines no Future");
     };
     if !matches!(get(t, "_state"), Value::Str(s) if &*s == "PENDING") {
