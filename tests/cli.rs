@@ -219,11 +219,19 @@ fn check_passes_on_the_bundled_sims() {
 #[test]
 fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     let d = tmp("interrupt");
-    let files = [
-        "bench/scenarios/race.py",
-        "sims/sleep_zero_is_a_pure_yield.py",
-    ];
-    let mut args = vec!["explore", "--json", "--seeds", "30000", "--jobs", "2"];
+    // A long race (2 tasks x 1,000 rounds): its 6,000 schedules take seconds,
+    // so the interrupt below lands mid-file even on a much faster build.
+    let long = d.join("long_race.py");
+    std::fs::write(
+        &long,
+        "import asyncio\n\ncounter = 0\n\n\nasync def bump():\n    global counter\n    \
+         for _ in range(1000):\n        seen = counter\n        await asyncio.sleep(0)\n        \
+         counter = seen + 1\n\n\nasync def main():\n    await asyncio.gather(bump(), bump())\n\n\n\
+         asyncio.run(main())\n",
+    )
+    .unwrap();
+    let files = [long.to_str().unwrap(), "sims/sleep_zero_is_a_pure_yield.py"];
+    let mut args = vec!["explore", "--json", "--seeds", "6000", "--jobs", "2"];
     args.extend(files);
     let child = bin()
         .args(&args)
@@ -231,7 +239,7 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -248,7 +256,7 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     let ran = lines[0]["schedules"].as_u64().unwrap();
     assert_eq!(lines[0]["interrupted"], true);
     assert_eq!(lines[0]["resume_from"].as_u64(), Some(ran));
-    assert!(ran < 30000);
+    assert!(ran < 6000);
     assert_eq!(
         lines[1]["resume_from"].as_u64(),
         Some(0),
@@ -260,7 +268,7 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
         "explore",
         "--json",
         "--seeds",
-        "30000",
+        "6000",
         "--jobs",
         "2",
         "--resume",
@@ -273,8 +281,8 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rest[0]["schedules"].as_u64().unwrap() + ran, 30000);
-    assert_eq!(rest[1]["schedules"].as_u64(), Some(30000));
+    assert_eq!(rest[0]["schedules"].as_u64().unwrap() + ran, 6000);
+    assert_eq!(rest[1]["schedules"].as_u64(), Some(6000));
     assert!(text(&o.stdout).lines().all(|l| !l.contains("interrupted")));
 }
 

@@ -123,15 +123,19 @@ class _TaskWakeup:
 class Future:
     _asyncio_future_blocking = False
 
-    def __init__(self, *, loop=None):
-        self._loop = _loop
-        self._state = _PENDING
-        self._result = None
-        self._exception = None
-        self._callbacks = []
-        self._cancel_message = None
-        self._cancelled_exc = None
-        self._log_traceback = False
+    # The bookkeeping every task runs is native (src/script/future.rs), on the same attributes:
+    # _loop, _state, _result, _exception, _callbacks, _cancel_message, _cancelled_exc, _log_traceback.
+    __init__ = _future_init
+    done = _future_done
+    cancelled = _future_cancelled
+    result = _future_result
+    exception = _future_exception
+    add_done_callback = _future_add_done_callback
+    _schedule_callbacks = _future_schedule_callbacks
+    set_result = _future_set_result
+    set_exception = _future_set_exception
+    cancel = _future_cancel
+    _make_cancelled_error = _future_make_cancelled_error
 
     def __repr__(self):
         return '<' + type(self).__name__ + ' ' + self._repr_info() + '>'
@@ -145,94 +149,12 @@ class Future:
                 info = info + ' result=' + repr(self._result)
         return info
 
-    def _make_cancelled_error(self):
-        if self._cancelled_exc is not None:
-            exc = self._cancelled_exc
-            self._cancelled_exc = None
-            return exc
-        if self._cancel_message is None:
-            return CancelledError()
-        return CancelledError(self._cancel_message)
-
-    def cancel(self, msg=None):
-        self._log_traceback = False
-        if self._state != _PENDING:
-            return False
-        self._state = _CANCELLED
-        self._cancel_message = msg
-        self._schedule_callbacks()
-        return True
-
-    def _schedule_callbacks(self):
-        callbacks = self._callbacks[:]
-        if not callbacks:
-            return
-        self._callbacks[:] = []
-        for callback in callbacks:
-            if isinstance(callback, _TaskWakeup):
-                # CPython: call_soon(task.__wakeup), which steps the task: one hop, as a core wake.
-                _wake(callback.task._handle)
-            else:
-                self._loop.call_soon(callback, self)
-
-    def cancelled(self):
-        return self._state == _CANCELLED
-
-    def done(self):
-        return self._state != _PENDING
-
-    def result(self):
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError('Result is not ready.')
-        self._log_traceback = False
-        if self._exception is not None:
-            raise self._exception
-        return self._result
-
-    def exception(self):
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError('Exception is not set.')
-        self._log_traceback = False
-        return self._exception
-
-    def add_done_callback(self, fn, *, context=None):
-        if self._state != _PENDING:
-            if isinstance(fn, _TaskWakeup):
-                _wake(fn.task._handle)
-            else:
-                self._loop.call_soon(fn, self)
-        else:
-            self._callbacks.append(fn)
-
     def remove_done_callback(self, fn):
         filtered = [f for f in self._callbacks if f != fn]
         removed_count = len(self._callbacks) - len(filtered)
         if removed_count:
             self._callbacks[:] = filtered
         return removed_count
-
-    def set_result(self, result):
-        if self._state != _PENDING:
-            raise InvalidStateError(self._state + ': ' + repr(self))
-        self._result = result
-        self._state = _FINISHED
-        self._schedule_callbacks()
-
-    def set_exception(self, exception):
-        if self._state != _PENDING:
-            raise InvalidStateError(self._state + ': ' + repr(self))
-        if isinstance(exception, type):
-            exception = exception()
-        if type(exception) is StopIteration:
-            raise TypeError('StopIteration interacts badly with generators and cannot be raised into a Future')
-        self._exception = exception
-        self._state = _FINISHED
-        self._schedule_callbacks()
-        self._log_traceback = True
 
     async def __await__(self):
         if not self.done():
@@ -250,28 +172,11 @@ class Future:
 
 
 class Task(Future):
-    def __init__(self, coro, *, loop=None, name=None, context=None):
-        Future.__init__(self, loop=loop)
-        if not _iscoro(coro):
-            raise TypeError('a coroutine was expected, got ' + repr(coro))
-        global _task_name_counter
-        # CPython's C Task counts every task, named or not.
-        _task_name_counter += 1
-        if name is None:
-            self._name = 'Task-' + str(_task_name_counter)
-        else:
-            self._name = str(name)
-        self._must_cancel = False
-        self._fut_waiter = None
-        self._coro = coro
-        self._num_cancels_requested = 0
-        self._io_waiting = False
-        self._io_cancelled = False
-        self._io_cancel_msg = None
-        self._next_exc = None
-        self._wakeup = _TaskWakeup(self)
-        self._handle = _spawn(self, self._name)
-        _all_tasks.append(self)
+    # Native (src/script/future.rs): Future.__init__, then _name ('Task-N' from the counter CPython's
+    # C Task keeps for every task, named or not), _must_cancel, _fut_waiter, _coro,
+    # _num_cancels_requested, _io_waiting, _io_cancelled, _io_cancel_msg, _next_exc, _wakeup, and
+    # _handle (the core task, _spawn); then the task joins _all_tasks.
+    __init__ = _task_init
 
     def _repr_info(self):
         info = Future._repr_info(self)

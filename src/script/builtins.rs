@@ -446,6 +446,9 @@ pub fn call_builtin(
     args: Vec<Value>,
     kwargs: Vec<(Rc<str>, Value)>,
 ) -> PyResult<Value> {
+    if let Some(rest) = name.strip_prefix("mod:fut.") {
+        return super::future::call(vm, rest, args, kwargs);
+    }
     if let Some(rest) = name.strip_prefix("mod:") {
         return super::modules::call(vm, rest, args, kwargs);
     }

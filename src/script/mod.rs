@@ -23,6 +23,7 @@ mod code;
 mod compile;
 pub mod diag;
 mod format;
+mod future;
 pub mod ir;
 mod limits;
 pub mod lower;

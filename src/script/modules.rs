@@ -131,12 +131,19 @@ pub struct PreludeImage {
     pub sleep_code: Option<Rc<super::code::Code>>,
     /// `asyncio.Future`, which every task step asks about (`step.rs`).
     pub future: Option<Rc<Class>>,
+    /// The done-callback that wakes a task (`future.rs`).
+    pub task_wakeup: Option<Rc<Class>>,
 }
 
 impl PreludeImage {
     /// Rebind one of the prelude's module-level names (its per-run state).
     pub fn set_global(&self, name: &str, v: Value) {
         rebind(&mut self.globals.borrow_mut(), name, v);
+    }
+
+    /// One of the prelude's module-level names (None when unbound).
+    pub fn global(&self, name: &str) -> Value {
+        self.globals.borrow().get(name).cloned().unwrap_or_default()
     }
 
     /// Does the run's write to `o` change this image?
@@ -156,7 +163,7 @@ impl PreludeImage {
         let globals = Rc::new(RefCell::new(Attrs::default()));
         {
             let mut g = globals.borrow_mut();
-            for n in super::aio::NATIVES {
+            for n in super::aio::NATIVES.iter().chain(super::future::NATIVES) {
                 g.insert(Rc::from(&n[8..]), native(n));
             }
             for n in ["CancelledError", "InvalidStateError"] {
@@ -184,13 +191,15 @@ impl PreludeImage {
             Some(Value::Func(f)) => Some(f.code.clone()),
             _ => None,
         };
-        let future = match globals.borrow().get("Future") {
+        let class = |name: &str| match globals.borrow().get(name) {
             Some(Value::Class(c)) => Some(c.clone()),
             _ => None,
         };
+        let (future, task_wakeup) = (class("Future"), class("_TaskWakeup"));
         Ok(PreludeImage {
             sleep_code,
             future,
+            task_wakeup,
             globals,
             module: Rc::new(ModuleObj {
                 name: Rc::from("asyncio"),

@@ -50,6 +50,9 @@ impl Vm {
                 }
                 match inst.class.lookup(name) {
                     Some(Value::Func(f)) => Ok(Value::Method(Rc::new((o.clone(), Value::Func(f))))),
+                    Some(Value::Builtin(b)) if b.binds() => {
+                        Ok(Value::Method(Rc::new((o.clone(), Value::Builtin(b)))))
+                    }
                     Some(v) => Ok(v),
                     None => match name {
                         "__class__" => Ok(Value::Class(inst.class.clone())),

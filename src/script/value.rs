@@ -115,6 +115,15 @@ pub fn rebind(attrs: &mut Attrs, name: &str, v: Value) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Builtin(pub &'static str);
 
+impl Builtin {
+    /// Does an instance lookup bind it to the receiver, as a `def` would be?
+    /// The prelude's native `Future` methods do (CPython's C methods are
+    /// descriptors); other builtins stored on a class do not.
+    pub fn binds(&self) -> bool {
+        self.0.starts_with("mod:fut.")
+    }
+}
+
 /// A module object: `asyncio`, `time`, `random`.
 #[derive(Debug)]
 pub struct ModuleObj {

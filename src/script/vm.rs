@@ -395,7 +395,7 @@ impl Vm {
         self.frames.iter().rev().find_map(|f| f.handling.clone())
     }
 
-    fn set_context(&self, exc: &Value) {
+    pub(super) fn set_context(&self, exc: &Value) {
         if let (Value::Instance(i), Some(h)) = (exc, self.handled()) {
             if h.identity() != exc.identity() {
                 let mut e = i.exc.borrow_mut();
@@ -1559,6 +1559,11 @@ impl Vm {
                             let mut args = args;
                             args.insert(0, obj.clone());
                             return self.do_call(fi, Value::Func(func), args, vec![]);
+                        }
+                        Some(Value::Builtin(b)) if b.binds() => {
+                            let mut args = args;
+                            args.insert(0, obj.clone());
+                            return self.do_call(fi, Value::Builtin(b), args, vec![]);
                         }
                         Some(other) => other,
                         None => self.get_attr(&obj, name)?,
