@@ -261,10 +261,8 @@ async def sleep(delay, result=None):
 
 
 class _GatheringFuture(Future):
-    def __init__(self, children, *, loop=None):
-        Future.__init__(self, loop=loop)
-        self._children = children
-        self._cancel_requested = False
+    # Native (src/script/future.rs): Future.__init__, then _children and _cancel_requested.
+    __init__ = _gathering_init
 
     def cancel(self, msg=None):
         if self.done():
@@ -278,64 +276,9 @@ class _GatheringFuture(Future):
         return ret
 
 
-def gather(*coros_or_futures, return_exceptions=False):
-    if not coros_or_futures:
-        outer = _loop.create_future()
-        outer.set_result([])
-        return outer
-    children = []
-    nfuts = 0
-    nfinished = 0
-    outer = None
-
-    def _done_callback(fut):
-        nonlocal nfinished
-        nfinished += 1
-        if outer is None or outer.done():
-            if not fut.cancelled():
-                fut.exception()
-            return
-        if not return_exceptions:
-            if fut.cancelled():
-                exc = fut._make_cancelled_error()
-                outer.set_exception(exc)
-                return
-            else:
-                exc = fut.exception()
-                if exc is not None:
-                    outer.set_exception(exc)
-                    return
-        if nfinished == nfuts:
-            results = []
-            for fut in children:
-                if fut.cancelled():
-                    if fut._cancel_message is None:
-                        res = CancelledError('')
-                    else:
-                        res = CancelledError(fut._cancel_message)
-                else:
-                    res = fut.exception()
-                    if res is None:
-                        res = fut.result()
-                results.append(res)
-            if outer._cancel_requested:
-                exc = fut._make_cancelled_error()
-                outer.set_exception(exc)
-            else:
-                outer.set_result(results)
-
-    arg_to_fut = {}
-    for arg in coros_or_futures:
-        if arg not in arg_to_fut:
-            fut = ensure_future(arg)
-            nfuts += 1
-            arg_to_fut[arg] = fut
-            fut.add_done_callback(_done_callback)
-        else:
-            fut = arg_to_fut[arg]
-        children.append(fut)
-    outer = _GatheringFuture(children)
-    return outer
+# Native (src/script/future.rs): tasks.py's gather, its _done_callback a bound method of the
+# gather's state (its closure's nfuts, nfinished, children, outer).
+gather = _gather
 
 
 def shield(arg):
@@ -993,20 +936,8 @@ def _start_main(coro):
     return Task(coro)
 
 
-def _start_shutdown():
-    to_cancel = [t for t in _all_tasks if not t.done()]
-    if not to_cancel:
-        return None
-    for t in to_cancel:
-        t.cancel()
-    return gather(*to_cancel, return_exceptions=True)
-
-
-def _report_unretrieved():
-    for t in _all_tasks:
-        if t._log_traceback:
-            t._log_traceback = False
-            _unretrieved('Task exception was never retrieved: ' + t._name + ': ' + repr(t._exception))
+# _start_shutdown (cancel the tasks still pending and gather them) and _report_unretrieved (the
+# exceptions no one retrieved) are natives of src/script/future.rs.
 
 
 def _is_done(task):

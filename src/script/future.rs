@@ -31,6 +31,10 @@ pub const NATIVES: &[&str] = &[
     "mod:fut._future_cancel",
     "mod:fut._future_make_cancelled_error",
     "mod:fut._task_init",
+    "mod:fut._gathering_init",
+    "mod:fut._gather",
+    "mod:fut._start_shutdown",
+    "mod:fut._report_unretrieved",
 ];
 
 /// A future's `_state`.
@@ -112,6 +116,12 @@ pub fn call(
     args: Vec<Value>,
     kwargs: Vec<(Rc<str>, Value)>,
 ) -> PyResult<Value> {
+    match name {
+        "_gather" => return gather(vm, args, &kwargs),
+        "_start_shutdown" => return start_shutdown(vm),
+        "_report_unretrieved" => return report_unretrieved(vm),
+        _ => {}
+    }
     let method = name
         .trim_start_matches("_future_")
         .trim_start_matches("_task_");
@@ -150,6 +160,7 @@ pub fn call(
         "_future_add_done_callback"
         | "_future_set_result"
         | "_future_set_exception"
+        | "_gathering_init"
         | "_task_init" => 1,
         "_future_cancel" => usize::from(!rest.is_empty()),
         _ => 0,
@@ -226,6 +237,13 @@ pub fn call(
             Value::Bool(cancel(vm, me, &t, msg)?)
         }
         "_future_make_cancelled_error" => make_cancelled_error(vm, &t),
+        "_gathering_init" => {
+            init_future(vm, &t);
+            let mut a = t.attrs.borrow_mut();
+            a.insert(Rc::from("_children"), arg());
+            a.insert(Rc::from("_cancel_requested"), Value::Bool(false));
+            Value::None
+        }
         "_task_init" => {
             let coro = rest
                 .first()
@@ -444,4 +462,224 @@ fn get(i: &Instance, name: &str) -> Value {
 
 fn set(i: &Instance, name: &str, v: Value) {
     rebind(&mut i.attrs.borrow_mut(), name, v);
+}
+
+/// What one `gather()` keeps between its children's completions (the
+/// locals its `_done_callback` closure shares in CPython's `tasks.py`).
+struct Gather {
+    children: Vec<Value>,
+    nfuts: usize,
+    nfinished: usize,
+    outer: Option<Value>,
+    return_exceptions: bool,
+}
+
+/// The done-callback a gather adds to each child: a bound method of its
+/// state, called with the child (see [`call_bound`]).
+const GATHER_DONE: &str = "_done_callback";
+
+/// `asyncio.gather(*coros_or_futures, return_exceptions=False)`.
+fn gather(vm: &mut Vm, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]) -> PyResult<Value> {
+    let mut return_exceptions = false;
+    for (k, v) in kwargs {
+        match &**k {
+            "return_exceptions" => return_exceptions = v.truthy(),
+            other => {
+                return vm.err(
+                    "TypeError",
+                    format!("gather() got an unexpected keyword argument '{other}'"),
+                )
+            }
+        }
+    }
+    let p = prelude(vm)?;
+    if args.is_empty() {
+        let outer = vm.call_sync(&p.global("Future"), vec![], vec![])?;
+        if let Value::Instance(t) = &outer {
+            set(t, "_result", Value::list(vec![]));
+            set(t, "_state", State::Finished.value());
+        }
+        return Ok(outer);
+    }
+    let state = Rc::new(std::cell::RefCell::new(Gather {
+        children: Vec::with_capacity(args.len()),
+        nfuts: 0,
+        nfinished: 0,
+        outer: None,
+        return_exceptions,
+    }));
+    let done = Value::BuiltinMethod(Rc::new((
+        Value::Native(NativeObj(state.clone())),
+        Rc::from(GATHER_DONE),
+    )));
+    // CPython maps each distinct argument to one future (a dict keyed by the
+    // argument; coroutines and futures hash by identity).
+    let mut seen: Vec<(Value, Value)> = Vec::new();
+    for arg in args {
+        let known = seen
+            .iter()
+            .find(|(a, _)| a.identity() == arg.identity())
+            .map(|(_, f)| f.clone());
+        let fut = match known {
+            Some(f) => f,
+            None => {
+                let fut = ensure_future(vm, &p, arg.clone())?;
+                state.borrow_mut().nfuts += 1;
+                seen.push((arg, fut.clone()));
+                add_done_callback(vm, &fut, done.clone())?;
+                fut
+            }
+        };
+        state.borrow_mut().children.push(fut);
+    }
+    let children = Value::list(state.borrow().children.clone());
+    let outer = vm.call_sync(&p.global("_GatheringFuture"), vec![children], vec![])?;
+    state.borrow_mut().outer = Some(outer.clone());
+    Ok(outer)
+}
+
+/// `asyncio.ensure_future(arg)`: a future as it is, a coroutine as a new Task.
+fn ensure_future(vm: &mut Vm, p: &PreludeImage, arg: Value) -> PyResult<Value> {
+    match &arg {
+        Value::Instance(i) if p.future.as_ref().is_some_and(|f| i.class.is_subclass(f)) => Ok(arg),
+        Value::Coro(_) => vm.call_sync(&p.global("Task"), vec![arg], vec![]),
+        _ => vm.err(
+            "TypeError",
+            "An asyncio.Future, a coroutine or an awaitable is required",
+        ),
+    }
+}
+
+/// Call a bound method of a native object (a gather's done-callback).
+pub fn call_bound(vm: &mut Vm, obj: &NativeObj, name: &str, args: Vec<Value>) -> PyResult<Value> {
+    match (obj.0.clone().downcast::<std::cell::RefCell<Gather>>(), name) {
+        (Ok(state), GATHER_DONE) => {
+            let fut = args.into_iter().next().unwrap_or_default();
+            gather_done(vm, &state, &fut)?;
+            Ok(Value::None)
+        }
+        _ => vm.err("AttributeError", format!("no native method '{name}'")),
+    }
+}
+
+/// A gather's child finished: fail the outer future at the first error
+/// (unless `return_exceptions`), complete it with every result once all are done.
+fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> PyResult<()> {
+    let Value::Instance(f) = fut else {
+        return Ok(());
+    };
+    let (outer, all_done, return_exceptions) = {
+        let mut g = state.borrow_mut();
+        g.nfinished += 1;
+        (g.outer.clone(), g.nfinished == g.nfuts, g.return_exceptions)
+    };
+    let outer_instance = match &outer {
+        Some(Value::Instance(o)) if State::of(o) == State::Pending => o.clone(),
+        _ => {
+            // Mark the exception retrieved: nobody else will look at it.
+            if State::of(f) != State::Cancelled {
+                set(f, "_log_traceback", Value::Bool(false));
+            }
+            return Ok(());
+        }
+    };
+    let outer = Value::Instance(outer_instance.clone());
+    if !return_exceptions {
+        let exc = match State::of(f) {
+            State::Cancelled => Some(make_cancelled_error(vm, f)),
+            _ => {
+                set(f, "_log_traceback", Value::Bool(false));
+                match get(f, "_exception") {
+                    Value::None => None,
+                    e => Some(e),
+                }
+            }
+        };
+        if let Some(exc) = exc {
+            return set_exception(vm, &outer, &outer_instance, exc);
+        }
+    }
+    if !all_done {
+        return Ok(());
+    }
+    let children = state.borrow().children.clone();
+    let mut results = Vec::with_capacity(children.len());
+    for child in &children {
+        let Value::Instance(c) = child else { continue };
+        let res = if State::of(c) == State::Cancelled {
+            let args = match get(c, "_cancel_message") {
+                Value::None => vec![Value::str("")],
+                msg => vec![msg],
+            };
+            super::vm::new_instance_with_args(vm.class("CancelledError"), args)
+        } else {
+            set(c, "_log_traceback", Value::Bool(false));
+            match get(c, "_exception") {
+                Value::None => get(c, "_result"),
+                e => e,
+            }
+        };
+        results.push(res);
+    }
+    if get(&outer_instance, "_cancel_requested").truthy() {
+        let exc = make_cancelled_error(vm, f);
+        set_exception(vm, &outer, &outer_instance, exc)
+    } else {
+        set(&outer_instance, "_result", Value::list(results));
+        set(&outer_instance, "_state", State::Finished.value());
+        schedule_callbacks(vm, &outer)
+    }
+}
+
+/// `Future.set_exception` on a future known to be pending, with an exception instance.
+fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<()> {
+    set(t, "_exception", exc);
+    set(t, "_state", State::Finished.value());
+    schedule_callbacks(vm, me)?;
+    set(t, "_log_traceback", Value::Bool(true));
+    Ok(())
+}
+
+/// `asyncio.run`'s shutdown: cancel the tasks still pending and gather them
+/// (None when there are none).
+fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
+    let p = prelude(vm)?;
+    let Value::List(all) = p.global("_all_tasks") else {
+        return Ok(Value::None);
+    };
+    let pending: Vec<Value> = all
+        .borrow()
+        .iter()
+        .filter(|t| matches!(t, Value::Instance(i) if State::of(i) == State::Pending))
+        .cloned()
+        .collect();
+    if pending.is_empty() {
+        return Ok(Value::None);
+    }
+    for t in &pending {
+        let cancel = vm.get_attr(t, "cancel")?;
+        vm.call_sync(&cancel, vec![], vec![])?;
+    }
+    let yes = (Rc::from("return_exceptions"), Value::Bool(true));
+    gather(vm, pending, &[yes])
+}
+
+/// At the end of `asyncio.run`: report each task whose exception nobody retrieved.
+fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
+    let p = prelude(vm)?;
+    let Value::List(all) = p.global("_all_tasks") else {
+        return Ok(Value::None);
+    };
+    let tasks = all.borrow().clone();
+    for t in &tasks {
+        let Value::Instance(i) = t else { continue };
+        if get(i, "_log_traceback").truthy() {
+            set(i, "_log_traceback", Value::Bool(false));
+            let name = vm.py_str(&get(i, "_name"))?;
+            let exc = vm.repr(&get(i, "_exception"))?;
+            let msg = format!("Task exception was never retrieved: {name}: {exc}");
+            super::aio::native(vm, "_unretrieved", vec![Value::str(&msg)])?;
+        }
+    }
+    Ok(Value::None)
 }

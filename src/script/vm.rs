@@ -1681,6 +1681,9 @@ impl Vm {
                 super::builtins::call_builtin(self, b.0, args, kwargs).map(Called::Value)
             }
             Value::BuiltinMethod(m) => {
+                if let Value::Native(n) = &m.0 {
+                    return super::future::call_bound(self, n, &m.1, args).map(Called::Value);
+                }
                 if let Value::Coro(_) = &m.0 {
                     let fi = self.frames.len() - 1;
                     let before = self.frames.len();
