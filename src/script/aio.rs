@@ -437,16 +437,6 @@ impl Future for PyFutureDone {
     }
 }
 
-fn prelude_call(vm: &Rc<RefCell<Vm>>, name: &str, args: Vec<Value>) -> PyResult<Value> {
-    let mut vm = vm.borrow_mut();
-    let m = match vm.modules.get("asyncio") {
-        Some(m) => m.clone(),
-        None => return vm.err("RuntimeError", "asyncio is not imported"),
-    };
-    let f = vm.get_attr(&m, name)?;
-    vm.call_sync(&f, args, vec![])
-}
-
 /// The main future of a scenario run: the module, suspended at `asyncio.run` while the loop runs its main task.
 pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell<Attrs>>) {
     let coro = vm.borrow_mut().module_coro(code, globals);
@@ -497,7 +487,8 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                     Value::Tuple(t) if t.len() == 2 => t[1].clone(),
                     _ => Value::None,
                 };
-                let main = match prelude_call(&vm, "_start_main", vec![main_coro]) {
+                let started = super::future::start_main(&mut vm.borrow_mut(), main_coro);
+                let main = match started {
                     Ok(t) => t,
                     Err(e) => {
                         throw = Some(e);
@@ -513,8 +504,7 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 let mut join = join;
                 while let Some(j) = join {
                     let _ = j.await;
-                    let done = prelude_call(&vm, "_is_done", vec![main.clone()]);
-                    if matches!(done, Ok(Value::Bool(true))) {
+                    if super::future::is_done(&main) {
                         break;
                     }
                     let mut v = vm.borrow_mut();
@@ -522,7 +512,8 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                     join = slot_of(&h).and_then(|s| s.join.borrow_mut().take());
                 }
                 // asyncio.run's shutdown: cancel what is pending and wait for it (runners._cancel_all_tasks).
-                if let Ok(g) = prelude_call(&vm, "_start_shutdown", vec![]) {
+                let shutdown = super::future::start_shutdown(&mut vm.borrow_mut());
+                if let Ok(g) = shutdown {
                     if !matches!(g, Value::None) {
                         PyFutureDone {
                             vm: vm.clone(),
@@ -539,8 +530,8 @@ pub async fn run_module(vm: Rc<RefCell<Vm>>, code: Rc<Code>, globals: Rc<RefCell
                 }
                 // Take main's result first: asyncio.run retrieves it, so its
                 // exception is never "unretrieved".
-                let result = prelude_call(&vm, "_main_result", vec![main]);
-                let _ = prelude_call(&vm, "_report_unretrieved", vec![]);
+                let result = super::future::main_result(&mut vm.borrow_mut(), &main);
+                let _ = super::future::report_unretrieved(&mut vm.borrow_mut());
                 match result {
                     Ok(v) => send = v,
                     Err(e) => throw = Some(e),

@@ -79,18 +79,9 @@ class _Loop:
         pass
 
 
-# Per-run state. The interpreter loads this module once per thread and calls
-# _sim_reset() at every `import asyncio`, so a run starts from exactly this.
-def _sim_reset():
-    global _all_tasks, _current_task, _task_name_counter, _running, _loop
-    _all_tasks = []
-    _current_task = None
-    _task_name_counter = 0
-    _running = False
-    _loop = _Loop()
-
-
-_sim_reset()
+# Per-run state: _all_tasks, _current_task, _task_name_counter, _running and _loop. The interpreter
+# loads this module once per thread and resets them at every `import asyncio` (modules.rs,
+# reset_state), so a run starts from exactly the same state.
 
 
 def get_running_loop():
@@ -930,21 +921,6 @@ def run(main, *, debug=None):
     return _suspend(('run', main))
 
 
-def _start_main(coro):
-    global _running
-    _running = True
-    return Task(coro)
-
-
-# _start_shutdown (cancel the tasks still pending and gather them) and _report_unretrieved (the
-# exceptions no one retrieved) are natives of src/script/future.rs.
-
-
-def _is_done(task):
-    return task.done()
-
-
-def _main_result(task):
-    global _running
-    _running = False
-    return task.result()
+# asyncio.run's steps after the main coroutine is known are natives of src/script/future.rs:
+# start_main, start_shutdown (cancel the tasks still pending and gather them), main_result and
+# report_unretrieved (the exceptions no one retrieved).

@@ -33,8 +33,6 @@ pub const NATIVES: &[&str] = &[
     "mod:fut._task_init",
     "mod:fut._gathering_init",
     "mod:fut._gather",
-    "mod:fut._start_shutdown",
-    "mod:fut._report_unretrieved",
 ];
 
 /// A future's `_state`.
@@ -64,16 +62,20 @@ impl State {
     }
 }
 
-/// Attribute names and state strings made once per thread: a new future's
-/// attribute map then takes its keys by reference count, not by allocation.
+/// State strings and attribute maps made once per thread: a new future's
+/// attributes are a clone of a template (keys shared by reference count,
+/// hashes already computed) with its own values put in by position.
 struct Interned {
     states: [Rc<str>; 3],
-    future: Vec<Rc<str>>,
-    task: Vec<Rc<str>>,
-    wakeup_task: Rc<str>,
+    /// `Future.__init__`'s attributes, in its order, with their defaults.
+    future: Attrs,
+    /// The future's, then what `Task.__init__` adds, in its order.
+    task: Attrs,
+    /// A `_TaskWakeup`'s one attribute.
+    wakeup: Attrs,
 }
 
-/// `Future.__init__`'s attributes, in its order.
+/// `Future.__init__`'s attributes, in its order, and the positions `init_future` fills.
 const FUTURE_ATTRS: [&str; 8] = [
     "_loop",
     "_state",
@@ -84,8 +86,11 @@ const FUTURE_ATTRS: [&str; 8] = [
     "_cancelled_exc",
     "_log_traceback",
 ];
+const AT_LOOP: usize = 0;
+const AT_CALLBACKS: usize = 4;
 
-/// What `Task.__init__` adds, in its order.
+/// What `Task.__init__` adds, in its order, and the positions (in the whole
+/// task's map) `init_task` fills.
 const TASK_ATTRS: [&str; 11] = [
     "_name",
     "_must_cancel",
@@ -99,14 +104,59 @@ const TASK_ATTRS: [&str; 11] = [
     "_wakeup",
     "_handle",
 ];
+const AT_NAME: usize = 8;
+const AT_CORO: usize = 11;
+const AT_WAKEUP: usize = 17;
+const AT_HANDLE: usize = 18;
+
+/// The value a new future or task starts with for `name` (before its own values are put in).
+fn default_of(name: &str, pending: &Rc<str>) -> Value {
+    match name {
+        "_state" => Value::Str(pending.clone()),
+        "_num_cancels_requested" => Value::Int(0),
+        "_log_traceback" | "_must_cancel" | "_io_waiting" | "_io_cancelled" => Value::Bool(false),
+        _ => Value::None,
+    }
+}
 
 thread_local! {
-    static INTERNED: Interned = Interned {
-        states: ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from),
-        future: FUTURE_ATTRS.iter().map(|s| Rc::from(*s)).collect(),
-        task: TASK_ATTRS.iter().map(|s| Rc::from(*s)).collect(),
-        wakeup_task: Rc::from("task"),
+    static INTERNED: Interned = {
+        let states = ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from);
+        let template = |names: &[&str]| -> Attrs {
+            names.iter().map(|n| (Rc::from(*n), default_of(n, &states[0]))).collect()
+        };
+        let all: Vec<&str> = FUTURE_ATTRS.iter().chain(&TASK_ATTRS).copied().collect();
+        Interned {
+            future: template(&FUTURE_ATTRS),
+            task: template(&all),
+            wakeup: template(&["task"]),
+            states,
+        }
     };
+}
+
+/// Give `a` the attributes of `template`, then `values` at their positions
+/// in it: a fresh instance's map becomes a clone of the template; one that
+/// already has attributes (a subclass set some first) is assigned to by name,
+/// keeping its order, as Python's attribute stores would.
+fn fill(a: &mut Attrs, template: &Attrs, values: Vec<(usize, Value)>) {
+    if a.is_empty() {
+        *a = template.clone();
+        for (at, v) in values {
+            if let Some((_, slot)) = a.get_index_mut(at) {
+                *slot = v;
+            }
+        }
+        return;
+    }
+    let mut values = values.into_iter().peekable();
+    for (at, (k, default)) in template.iter().enumerate() {
+        let v = match values.next_if(|(i, _)| *i == at) {
+            Some((_, v)) => v,
+            None => default.clone(),
+        };
+        a.insert(k.clone(), v);
+    }
 }
 
 /// Call the native `name` (without its `mod:fut.` prefix); `args[0]` is the receiver.
@@ -116,21 +166,21 @@ pub fn call(
     args: Vec<Value>,
     kwargs: Vec<(Rc<str>, Value)>,
 ) -> PyResult<Value> {
-    match name {
-        "_gather" => return gather(vm, args, &kwargs),
-        "_start_shutdown" => return start_shutdown(vm),
-        "_report_unretrieved" => return report_unretrieved(vm),
-        _ => {}
+    if name == "_gather" {
+        return gather(vm, args, &kwargs);
     }
-    let method = name
-        .trim_start_matches("_future_")
-        .trim_start_matches("_task_");
+    // The Python-visible method name, for messages only.
+    let method = || {
+        let m = name.strip_prefix("_future_").unwrap_or(name);
+        m.strip_prefix("_task_").unwrap_or(m).to_string()
+    };
     let Some(Value::Instance(t)) = args.first() else {
         let what = args.first().map(|a| vm.type_name(a)).unwrap_or_default();
         return vm.err(
             "TypeError",
             format!(
-                "descriptor '{method}' for 'Future' objects doesn't apply to a '{what}' object"
+                "descriptor '{}' for 'Future' objects doesn't apply to a '{what}' object",
+                method()
             ),
         );
     };
@@ -143,18 +193,20 @@ pub fn call(
             .find(|(k, _)| &**k == n)
             .map(|(_, v)| v.clone())
     };
-    let allowed: &[&str] = match name {
-        "_future_init" => &["loop"],
-        "_future_add_done_callback" => &["context"],
-        "_future_cancel" => &["msg"],
-        "_task_init" => &["loop", "name", "context", "coro"],
-        _ => &[],
-    };
-    if let Some((k, _)) = kwargs.iter().find(|(k, _)| !allowed.contains(&&**k)) {
-        return vm.err(
-            "TypeError",
-            format!("{method}() got an unexpected keyword argument '{k}'"),
-        );
+    if !kwargs.is_empty() {
+        let allowed: &[&str] = match name {
+            "_future_init" => &["loop"],
+            "_future_add_done_callback" => &["context"],
+            "_future_cancel" => &["msg"],
+            "_task_init" => &["loop", "name", "context", "coro"],
+            _ => &[],
+        };
+        if let Some((k, _)) = kwargs.iter().find(|(k, _)| !allowed.contains(&&**k)) {
+            return vm.err(
+                "TypeError",
+                format!("{}() got an unexpected keyword argument '{k}'", method()),
+            );
+        }
     }
     let positional = match name {
         "_future_add_done_callback"
@@ -170,7 +222,8 @@ pub fn call(
         return vm.err(
             "TypeError",
             format!(
-                "{method}() takes {} positional argument{} but {} were given",
+                "{}() takes {} positional argument{} but {} were given",
+                method(),
                 positional + 1,
                 if positional == 0 { "" } else { "s" },
                 rest.len() + 1
@@ -204,9 +257,7 @@ pub fn call(
         }
         "_future_set_result" => {
             check_pending(vm, &t)?;
-            set(&t, "_result", arg());
-            set(&t, "_state", State::Finished.value());
-            schedule_callbacks(vm, me)?;
+            set_result(vm, me, &t, arg())?;
             Value::None
         }
         "_future_set_exception" => {
@@ -222,10 +273,7 @@ pub fn call(
                     "StopIteration interacts badly with generators and cannot be raised into a Future",
                 );
             }
-            set(&t, "_exception", exc);
-            set(&t, "_state", State::Finished.value());
-            schedule_callbacks(vm, me)?;
-            set(&t, "_log_traceback", Value::Bool(true));
+            set_exception(vm, me, &t, exc)?;
             Value::None
         }
         "_future_cancel" => {
@@ -266,34 +314,25 @@ fn prelude(vm: &Vm) -> PyResult<Rc<PreludeImage>> {
 
 /// `Future.__init__`: a pending future of the run's loop.
 fn init_future(vm: &Vm, t: &Instance) {
-    let lp = vm
-        .prelude
+    let values = vec![
+        (AT_LOOP, loop_of(vm)),
+        (AT_CALLBACKS, Value::list(Vec::new())),
+    ];
+    INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.future, values));
+}
+
+fn loop_of(vm: &Vm) -> Value {
+    vm.prelude
         .as_ref()
         .map(|p| p.global("_loop"))
-        .unwrap_or_default();
-    let values = [
-        lp,
-        State::Pending.value(),
-        Value::None,
-        Value::None,
-        Value::list(Vec::new()),
-        Value::None,
-        Value::None,
-        Value::Bool(false),
-    ];
-    let mut a = t.attrs.borrow_mut();
-    INTERNED.with(|k| {
-        for (key, v) in k.future.iter().zip(values) {
-            a.insert(key.clone(), v);
-        }
-    });
+        .unwrap_or_default()
 }
 
 /// `Task.__init__`: the future, its name, and a core task that will step it.
 fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResult<()> {
     let p = prelude(vm)?;
-    init_future(vm, t);
     if !matches!(coro, Value::Coro(_)) {
+        init_future(vm, t);
         let shown = vm.repr(&coro)?;
         return vm.err(
             "TypeError",
@@ -321,32 +360,29 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         exc: Default::default(),
     });
     INTERNED.with(|k| {
-        wakeup
-            .attrs
-            .borrow_mut()
-            .insert(k.wakeup_task.clone(), task.clone())
+        fill(
+            &mut wakeup.attrs.borrow_mut(),
+            &k.wakeup,
+            vec![(0, task.clone())],
+        )
     });
     vm.made_instances.push(Rc::downgrade(&wakeup));
-    let values = [
-        Value::Str(name.clone()),
-        Value::Bool(false),
-        Value::None,
-        coro,
-        Value::Int(0),
-        Value::Bool(false),
-        Value::Bool(false),
-        Value::None,
-        Value::None,
-        Value::Instance(wakeup),
+    let values = vec![
+        (AT_LOOP, loop_of(vm)),
+        (AT_CALLBACKS, Value::list(Vec::new())),
+        (AT_NAME, Value::Str(name.clone())),
+        (AT_CORO, coro),
+        (AT_WAKEUP, Value::Instance(wakeup)),
     ];
+    INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
+    let handle = super::aio::native(vm, "_spawn", vec![task.clone(), Value::Str(name)])?;
+    // The core task exists only now: the attribute's place was kept.
     INTERNED.with(|k| {
-        let mut a = t.attrs.borrow_mut();
-        for (key, v) in k.task.iter().zip(values) {
-            a.insert(key.clone(), v);
+        let key = k.task.get_index(AT_HANDLE).map(|(k, _)| k.clone());
+        if let Some(key) = key {
+            t.attrs.borrow_mut().insert(key, handle);
         }
     });
-    let handle = super::aio::native(vm, "_spawn", vec![task.clone(), Value::Str(name)])?;
-    INTERNED.with(|k| t.attrs.borrow_mut().insert(k.task[10].clone(), handle));
     if let Value::List(all) = p.global("_all_tasks") {
         all.borrow_mut().push(task);
     }
@@ -396,8 +432,15 @@ fn make_cancelled_error(vm: &Vm, t: &Instance) -> Value {
     super::vm::new_instance_with_args(vm.class("CancelledError"), args)
 }
 
-/// `Future.cancel(msg)`.
-fn cancel(vm: &mut Vm, me: &Value, t: &Instance, msg: Value) -> PyResult<bool> {
+/// Complete a pending future `me` (whose instance is `t`) with a result.
+pub(super) fn set_result(vm: &mut Vm, me: &Value, t: &Instance, v: Value) -> PyResult<()> {
+    set(t, "_result", v);
+    set(t, "_state", State::Finished.value());
+    schedule_callbacks(vm, me)
+}
+
+/// `Future.cancel(msg)`: true when it cancelled a pending future.
+pub(super) fn cancel(vm: &mut Vm, me: &Value, t: &Instance, msg: Value) -> PyResult<bool> {
     set(t, "_log_traceback", Value::Bool(false));
     if State::of(t) != State::Pending {
         return Ok(false);
@@ -625,14 +668,12 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
         let exc = make_cancelled_error(vm, f);
         set_exception(vm, &outer, &outer_instance, exc)
     } else {
-        set(&outer_instance, "_result", Value::list(results));
-        set(&outer_instance, "_state", State::Finished.value());
-        schedule_callbacks(vm, &outer)
+        set_result(vm, &outer, &outer_instance, Value::list(results))
     }
 }
 
 /// `Future.set_exception` on a future known to be pending, with an exception instance.
-fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<()> {
+pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<()> {
     set(t, "_exception", exc);
     set(t, "_state", State::Finished.value());
     schedule_callbacks(vm, me)?;
@@ -640,9 +681,32 @@ fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<
     Ok(())
 }
 
+/// `asyncio.run`'s start, once its argument is known to be a coroutine: the
+/// loop is running, and the main task made.
+pub(super) fn start_main(vm: &mut Vm, coro: Value) -> PyResult<Value> {
+    let p = prelude(vm)?;
+    p.set_global("_running", Value::Bool(true));
+    vm.call_sync(&p.global("Task"), vec![coro], vec![])
+}
+
+/// Is the (main) task done?
+pub(super) fn is_done(task: &Value) -> bool {
+    matches!(task, Value::Instance(t) if State::of(t) != State::Pending)
+}
+
+/// `asyncio.run`'s end: the loop stops, and the main task's result is returned (or raised).
+pub(super) fn main_result(vm: &mut Vm, task: &Value) -> PyResult<Value> {
+    let p = prelude(vm)?;
+    p.set_global("_running", Value::Bool(false));
+    match task {
+        Value::Instance(t) => result(vm, t),
+        _ => Ok(Value::None),
+    }
+}
+
 /// `asyncio.run`'s shutdown: cancel the tasks still pending and gather them
 /// (None when there are none).
-fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
+pub(super) fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
     let p = prelude(vm)?;
     let Value::List(all) = p.global("_all_tasks") else {
         return Ok(Value::None);
@@ -665,7 +729,7 @@ fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
 }
 
 /// At the end of `asyncio.run`: report each task whose exception nobody retrieved.
-fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
+pub(super) fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
     let p = prelude(vm)?;
     let Value::List(all) = p.global("_all_tasks") else {
         return Ok(Value::None);

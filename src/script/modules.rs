@@ -100,7 +100,7 @@ fn prelude_code() -> Result<Rc<super::code::Code>, String> {
     })
 }
 
-/// The module-level names `_sim_reset` rebinds; the module object mirrors them.
+/// The module-level names `reset_state` rebinds; the module object mirrors them.
 const PRELUDE_STATE: &[&str] = &[
     "_all_tasks",
     "_current_task",
@@ -113,7 +113,7 @@ const PRELUDE_STATE: &[&str] = &[
 ///
 /// Executing the prelude's thousand lines of class and function definitions
 /// cost a third of every explored schedule. Its definitions never change
-/// after loading; its per-run state lives in the few globals `_sim_reset`
+/// after loading; its per-run state lives in the few globals `reset_state`
 /// rebinds at each import. A run that writes an attribute of the module or of
 /// one of its classes (monkeypatching) retires the image: the run keeps its
 /// changes and the next run on
@@ -174,10 +174,10 @@ impl PreludeImage {
             let shown = loader.repr(&e).unwrap_or_default();
             return Err(format!("asyncio prelude failed to load: {shown}"));
         }
+        reset_state(&globals);
         let attrs: Attrs = globals
             .borrow()
             .iter()
-            .filter(|(k, _)| !k.starts_with("_sim"))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let classes = attrs
@@ -238,6 +238,31 @@ pub fn discard_prelude(image: &Rc<PreludeImage>) {
     });
 }
 
+/// Give the prelude's per-run state (`PRELUDE_STATE`) its starting values:
+/// no tasks, no current task, the name counter at 0, the loop not running,
+/// and a new loop object. Returns the loop object.
+fn reset_state(globals: &RefCell<Attrs>) -> Option<Rc<Instance>> {
+    let mut g = globals.borrow_mut();
+    let lp = match g.get("_Loop") {
+        Some(Value::Class(c)) => Some(Rc::new(Instance {
+            class: c.clone(),
+            attrs: Default::default(),
+            exc: Default::default(),
+        })),
+        _ => None,
+    };
+    rebind(&mut g, "_all_tasks", Value::list(Vec::new()));
+    rebind(&mut g, "_current_task", Value::None);
+    rebind(&mut g, "_task_name_counter", Value::Int(0));
+    rebind(&mut g, "_running", Value::Bool(false));
+    rebind(
+        &mut g,
+        "_loop",
+        lp.clone().map(Value::Instance).unwrap_or_default(),
+    );
+    lp
+}
+
 fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
     let cached = PRELUDE.with(|p| p.borrow().clone());
     let image = match cached {
@@ -251,9 +276,8 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
             Err(msg) => return vm.err("ImportError", msg),
         },
     };
-    let reset = image.globals.borrow().get("_sim_reset").cloned();
-    if let Some(reset) = reset {
-        vm.call_sync(&reset, vec![], vec![])?;
+    if let Some(lp) = reset_state(&image.globals) {
+        vm.made_instances.push(Rc::downgrade(&lp));
     }
     {
         let g = image.globals.borrow();

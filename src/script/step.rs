@@ -12,6 +12,7 @@
 
 use std::rc::Rc;
 
+use super::future;
 use super::value::*;
 use super::vm::{new_instance_with_args, Drive, PyResult, Vm};
 use crate::sim;
@@ -73,8 +74,8 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     prelude.set_global("_current_task", Value::None);
     let result = match step {
         Drive::Yielded(result) => result,
-        Drive::Returned(value) => return finish(vm, &future, t, task, Ok(value)),
-        Drive::Raised(e) => return finish(vm, &future, t, task, Err(e)),
+        Drive::Returned(value) => return finish(vm, t, task, Ok(value)),
+        Drive::Raised(e) => return finish(vm, t, task, Err(e)),
     };
     match &result {
         Value::Int(ns) => {
@@ -133,7 +134,6 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
 /// The coroutine returned or raised: complete the task's future as `Task.__step` does.
 fn finish(
     vm: &mut Vm,
-    future: &Rc<Class>,
     t: &Rc<Instance>,
     task: &Value,
     outcome: Result<Value, Value>,
@@ -145,24 +145,21 @@ fn finish(
         Err(e) if vm.is_exc(&e, "StopIteration") => Ok(get_instance_attr(&e, "value")),
         Err(e) => Err(e),
     };
-    let call = |vm: &mut Vm, name: &str, args: Vec<Value>, kw: Vec<(Rc<str>, Value)>| {
-        let f = future.lookup(name).unwrap_or_default();
-        vm.call_sync(&f, args, kw).map(|_| Next::Done)
-    };
+    // Future's own methods, not Task's (which refuse set_result and set_exception).
     match returned {
         Ok(v) if get(t, "_must_cancel").truthy() => {
             drop(v);
             set(t, "_must_cancel", Value::Bool(false));
-            let msg = (Rc::from("msg"), get(t, "_cancel_message"));
-            call(vm, "cancel", vec![task.clone()], vec![msg])
+            future::cancel(vm, task, t, get(t, "_cancel_message"))?;
         }
-        Ok(v) => call(vm, "set_result", vec![task.clone(), v], vec![]),
+        Ok(v) => future::set_result(vm, task, t, v)?,
         Err(e) if vm.is_exc(&e, "CancelledError") => {
             set(t, "_cancelled_exc", e);
-            call(vm, "cancel", vec![task.clone()], vec![])
+            future::cancel(vm, task, t, Value::None)?;
         }
-        Err(e) => call(vm, "set_exception", vec![task.clone(), e], vec![]),
+        Err(e) => future::set_exception(vm, task, t, e)?,
     }
+    Ok(Next::Done)
 }
 
 fn get(i: &Instance, name: &str) -> Value {
