@@ -75,8 +75,42 @@ struct Interned {
     wakeup: Attrs,
 }
 
-/// `Future.__init__`'s attributes, in its order, and the positions `init_future` fills.
-const FUTURE_ATTRS: [&str; 8] = [
+/// The attributes of a future, then those a task adds, in the order
+/// `Future.__init__` and `Task.__init__` make them: a new instance's map is a
+/// template clone, so each sits at its own position there (see [`get`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+// Every position is named, whether or not Rust code reads it.
+#[allow(dead_code)]
+pub(super) enum Attr {
+    Loop,
+    State,
+    Result,
+    Exception,
+    Callbacks,
+    CancelMessage,
+    CancelledExc,
+    LogTraceback,
+    Name,
+    MustCancel,
+    FutWaiter,
+    Coro,
+    NumCancelsRequested,
+    IoWaiting,
+    IoCancelled,
+    IoCancelMsg,
+    NextExc,
+    Wakeup,
+    Handle,
+}
+
+impl Attr {
+    /// Its name in the instance's attribute map.
+    fn name(self) -> &'static str {
+        ATTR_NAMES[self as usize]
+    }
+}
+
+const ATTR_NAMES: [&str; 19] = [
     "_loop",
     "_state",
     "_result",
@@ -85,13 +119,6 @@ const FUTURE_ATTRS: [&str; 8] = [
     "_cancel_message",
     "_cancelled_exc",
     "_log_traceback",
-];
-const AT_LOOP: usize = 0;
-const AT_CALLBACKS: usize = 4;
-
-/// What `Task.__init__` adds, in its order, and the positions (in the whole
-/// task's map) `init_task` fills.
-const TASK_ATTRS: [&str; 11] = [
     "_name",
     "_must_cancel",
     "_fut_waiter",
@@ -104,10 +131,9 @@ const TASK_ATTRS: [&str; 11] = [
     "_wakeup",
     "_handle",
 ];
-const AT_NAME: usize = 8;
-const AT_CORO: usize = 11;
-const AT_WAKEUP: usize = 17;
-const AT_HANDLE: usize = 18;
+
+/// How many of them a plain future has.
+const FUTURE_ATTRS: usize = 8;
 
 /// The value a new future or task starts with for `name` (before its own values are put in).
 fn default_of(name: &str, pending: &Rc<str>) -> Value {
@@ -125,10 +151,11 @@ thread_local! {
         let template = |names: &[&str]| -> Attrs {
             names.iter().map(|n| (Rc::from(*n), default_of(n, &states[0]))).collect()
         };
-        let all: Vec<&str> = FUTURE_ATTRS.iter().chain(&TASK_ATTRS).copied().collect();
+        let task = template(&ATTR_NAMES);
         Interned {
-            future: template(&FUTURE_ATTRS),
-            task: template(&all),
+            // The same keys as the task's: a future's attributes are found at their positions too.
+            future: task.iter().take(FUTURE_ATTRS).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            task,
             wakeup: template(&["task"]),
             states,
         }
@@ -243,8 +270,8 @@ pub fn call(
             State::Cancelled => return Err(make_cancelled_error(vm, &t)),
             State::Pending => return vm.err("InvalidStateError", "Exception is not set."),
             State::Finished => {
-                set(&t, "_log_traceback", Value::Bool(false));
-                get(&t, "_exception")
+                set(&t, Attr::LogTraceback, Value::Bool(false));
+                get(&t, Attr::Exception)
             }
         },
         "_future_add_done_callback" => {
@@ -315,8 +342,8 @@ fn prelude(vm: &Vm) -> PyResult<Rc<PreludeImage>> {
 /// `Future.__init__`: a pending future of the run's loop.
 fn init_future(vm: &Vm, t: &Instance) {
     let values = vec![
-        (AT_LOOP, loop_of(vm)),
-        (AT_CALLBACKS, Value::list(Vec::new())),
+        (Attr::Loop as usize, loop_of(vm)),
+        (Attr::Callbacks as usize, Value::list(Vec::new())),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.future, values));
 }
@@ -368,21 +395,16 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
     });
     vm.made_instances.push(Rc::downgrade(&wakeup));
     let values = vec![
-        (AT_LOOP, loop_of(vm)),
-        (AT_CALLBACKS, Value::list(Vec::new())),
-        (AT_NAME, Value::Str(name.clone())),
-        (AT_CORO, coro),
-        (AT_WAKEUP, Value::Instance(wakeup)),
+        (Attr::Loop as usize, loop_of(vm)),
+        (Attr::Callbacks as usize, Value::list(Vec::new())),
+        (Attr::Name as usize, Value::Str(name.clone())),
+        (Attr::Coro as usize, coro),
+        (Attr::Wakeup as usize, Value::Instance(wakeup)),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
     let handle = super::aio::native(vm, "_spawn", vec![task.clone(), Value::Str(name)])?;
     // The core task exists only now: the attribute's place was kept.
-    INTERNED.with(|k| {
-        let key = k.task.get_index(AT_HANDLE).map(|(k, _)| k.clone());
-        if let Some(key) = key {
-            t.attrs.borrow_mut().insert(key, handle);
-        }
-    });
+    set(t, Attr::Handle, handle);
     if let Value::List(all) = p.global("_all_tasks") {
         all.borrow_mut().push(task);
     }
@@ -403,9 +425,9 @@ fn result(vm: &mut Vm, t: &Instance) -> PyResult<Value> {
         State::Cancelled => Err(make_cancelled_error(vm, t)),
         State::Pending => vm.err("InvalidStateError", "Result is not set."),
         State::Finished => {
-            set(t, "_log_traceback", Value::Bool(false));
-            match get(t, "_exception") {
-                Value::None => Ok(get(t, "_result")),
+            set(t, Attr::LogTraceback, Value::Bool(false));
+            match get(t, Attr::Exception) {
+                Value::None => Ok(get(t, Attr::Result)),
                 e => {
                     let e = vm.make_exc(e)?;
                     vm.set_context(&e);
@@ -418,14 +440,14 @@ fn result(vm: &mut Vm, t: &Instance) -> PyResult<Value> {
 
 /// `Future._make_cancelled_error()`: the stored CancelledError once, else a new one with the message.
 fn make_cancelled_error(vm: &Vm, t: &Instance) -> Value {
-    match get(t, "_cancelled_exc") {
+    match get(t, Attr::CancelledExc) {
         Value::None => {}
         exc => {
-            set(t, "_cancelled_exc", Value::None);
+            set(t, Attr::CancelledExc, Value::None);
             return exc;
         }
     }
-    let args = match get(t, "_cancel_message") {
+    let args = match get(t, Attr::CancelMessage) {
         Value::None => vec![],
         msg => vec![msg],
     };
@@ -434,19 +456,19 @@ fn make_cancelled_error(vm: &Vm, t: &Instance) -> Value {
 
 /// Complete a pending future `me` (whose instance is `t`) with a result.
 pub(super) fn set_result(vm: &mut Vm, me: &Value, t: &Instance, v: Value) -> PyResult<()> {
-    set(t, "_result", v);
-    set(t, "_state", State::Finished.value());
+    set(t, Attr::Result, v);
+    set(t, Attr::State, State::Finished.value());
     schedule_callbacks(vm, me)
 }
 
 /// `Future.cancel(msg)`: true when it cancelled a pending future.
 pub(super) fn cancel(vm: &mut Vm, me: &Value, t: &Instance, msg: Value) -> PyResult<bool> {
-    set(t, "_log_traceback", Value::Bool(false));
+    set(t, Attr::LogTraceback, Value::Bool(false));
     if State::of(t) != State::Pending {
         return Ok(false);
     }
-    set(t, "_state", State::Cancelled.value());
-    set(t, "_cancel_message", msg);
+    set(t, Attr::State, State::Cancelled.value());
+    set(t, Attr::CancelMessage, msg);
     schedule_callbacks(vm, me)?;
     Ok(true)
 }
@@ -459,7 +481,7 @@ fn add_done_callback(vm: &mut Vm, me: &Value, f: Value) -> PyResult<()> {
     if State::of(t) != State::Pending {
         return run_soon(vm, me, f);
     }
-    if let Value::List(l) = get(t, "_callbacks") {
+    if let Value::List(l) = get(t, Attr::Callbacks) {
         l.borrow_mut().push(f);
     }
     Ok(())
@@ -470,7 +492,7 @@ fn schedule_callbacks(vm: &mut Vm, me: &Value) -> PyResult<()> {
     let Value::Instance(t) = me else {
         return Ok(());
     };
-    let Value::List(l) = get(t, "_callbacks") else {
+    let Value::List(l) = get(t, Attr::Callbacks) else {
         return Ok(());
     };
     let callbacks = std::mem::take(&mut *l.borrow_mut());
@@ -487,8 +509,8 @@ fn run_soon(vm: &mut Vm, me: &Value, cb: Value) -> PyResult<()> {
     let wakeup = vm.prelude.as_ref().and_then(|p| p.task_wakeup.clone());
     if let (Value::Instance(w), Some(wakeup)) = (&cb, wakeup) {
         if w.class.is_subclass(&wakeup) {
-            let handle = match get(w, "task") {
-                Value::Instance(task) => get(&task, "_handle"),
+            let handle = match get_named(w, "task") {
+                Value::Instance(task) => get(&task, Attr::Handle),
                 _ => Value::None,
             };
             super::aio::native(vm, "_wake", vec![handle])?;
@@ -499,12 +521,35 @@ fn run_soon(vm: &mut Vm, me: &Value, cb: Value) -> PyResult<()> {
     Ok(())
 }
 
-fn get(i: &Instance, name: &str) -> Value {
-    i.attrs.borrow().get(name).cloned().unwrap_or_default()
+/// Read a future's attribute: at its template position when the map is a
+/// template clone (the key there is the template's own), else by name.
+pub(super) fn get(i: &Instance, a: Attr) -> Value {
+    let attrs = i.attrs.borrow();
+    match attrs.get_index(a as usize) {
+        Some((k, v)) if is_template_key(k, a) => v.clone(),
+        _ => attrs.get(a.name()).cloned().unwrap_or_default(),
+    }
 }
 
-fn set(i: &Instance, name: &str, v: Value) {
-    rebind(&mut i.attrs.borrow_mut(), name, v);
+/// Write a future's attribute (see [`get`]).
+pub(super) fn set(i: &Instance, a: Attr, v: Value) {
+    let mut attrs = i.attrs.borrow_mut();
+    match attrs.get_index_mut(a as usize) {
+        Some((k, slot)) if is_template_key(k, a) => *slot = v,
+        _ => rebind(&mut attrs, a.name(), v),
+    }
+}
+
+fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
+    INTERNED.with(|t| {
+        t.task
+            .get_index(a as usize)
+            .is_some_and(|(key, _)| Rc::ptr_eq(key, k))
+    })
+}
+
+fn get_named(i: &Instance, name: &str) -> Value {
+    i.attrs.borrow().get(name).cloned().unwrap_or_default()
 }
 
 /// What one `gather()` keeps between its children's completions (the
@@ -539,8 +584,8 @@ fn gather(vm: &mut Vm, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]) -> PyResul
     if args.is_empty() {
         let outer = vm.call_sync(&p.global("Future"), vec![], vec![])?;
         if let Value::Instance(t) = &outer {
-            set(t, "_result", Value::list(vec![]));
-            set(t, "_state", State::Finished.value());
+            set(t, Attr::Result, Value::list(vec![]));
+            set(t, Attr::State, State::Finished.value());
         }
         return Ok(outer);
     }
@@ -621,7 +666,7 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
         _ => {
             // Mark the exception retrieved: nobody else will look at it.
             if State::of(f) != State::Cancelled {
-                set(f, "_log_traceback", Value::Bool(false));
+                set(f, Attr::LogTraceback, Value::Bool(false));
             }
             return Ok(());
         }
@@ -631,8 +676,8 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
         let exc = match State::of(f) {
             State::Cancelled => Some(make_cancelled_error(vm, f)),
             _ => {
-                set(f, "_log_traceback", Value::Bool(false));
-                match get(f, "_exception") {
+                set(f, Attr::LogTraceback, Value::Bool(false));
+                match get(f, Attr::Exception) {
                     Value::None => None,
                     e => Some(e),
                 }
@@ -650,21 +695,21 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
     for child in &children {
         let Value::Instance(c) = child else { continue };
         let res = if State::of(c) == State::Cancelled {
-            let args = match get(c, "_cancel_message") {
+            let args = match get(c, Attr::CancelMessage) {
                 Value::None => vec![Value::str("")],
                 msg => vec![msg],
             };
             super::vm::new_instance_with_args(vm.class("CancelledError"), args)
         } else {
-            set(c, "_log_traceback", Value::Bool(false));
-            match get(c, "_exception") {
-                Value::None => get(c, "_result"),
+            set(c, Attr::LogTraceback, Value::Bool(false));
+            match get(c, Attr::Exception) {
+                Value::None => get(c, Attr::Result),
                 e => e,
             }
         };
         results.push(res);
     }
-    if get(&outer_instance, "_cancel_requested").truthy() {
+    if get_named(&outer_instance, "_cancel_requested").truthy() {
         let exc = make_cancelled_error(vm, f);
         set_exception(vm, &outer, &outer_instance, exc)
     } else {
@@ -674,10 +719,10 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
 
 /// `Future.set_exception` on a future known to be pending, with an exception instance.
 pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<()> {
-    set(t, "_exception", exc);
-    set(t, "_state", State::Finished.value());
+    set(t, Attr::Exception, exc);
+    set(t, Attr::State, State::Finished.value());
     schedule_callbacks(vm, me)?;
-    set(t, "_log_traceback", Value::Bool(true));
+    set(t, Attr::LogTraceback, Value::Bool(true));
     Ok(())
 }
 
@@ -737,10 +782,10 @@ pub(super) fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
     let tasks = all.borrow().clone();
     for t in &tasks {
         let Value::Instance(i) = t else { continue };
-        if get(i, "_log_traceback").truthy() {
-            set(i, "_log_traceback", Value::Bool(false));
-            let name = vm.py_str(&get(i, "_name"))?;
-            let exc = vm.repr(&get(i, "_exception"))?;
+        if get(i, Attr::LogTraceback).truthy() {
+            set(i, Attr::LogTraceback, Value::Bool(false));
+            let name = vm.py_str(&get(i, Attr::Name))?;
+            let exc = vm.repr(&get(i, Attr::Exception))?;
             let msg = format!("Task exception was never retrieved: {name}: {exc}");
             super::aio::native(vm, "_unretrieved", vec![Value::str(&msg)])?;
         }

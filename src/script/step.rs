@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use super::future;
+use super::future::{self, get, set, Attr};
 use super::value::*;
 use super::vm::{new_instance_with_args, Drive, PyResult, Vm};
 use crate::sim;
@@ -37,7 +37,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     let Some(future) = prelude.future.clone() else {
         return vm.err("RuntimeError", "the asyncio prelude defines no Future");
     };
-    if !matches!(get(t, "_state"), Value::Str(s) if &*s == "PENDING") {
+    if !matches!(get(t, Attr::State), Value::Str(s) if &*s == "PENDING") {
         let shown = vm.repr(task)?;
         return vm.err(
             "InvalidStateError",
@@ -45,28 +45,28 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
         );
     }
     let mut exc = exc.filter(|e| !matches!(e, Value::None));
-    let next_exc = get(t, "_next_exc");
+    let next_exc = get(t, Attr::NextExc);
     if !matches!(next_exc, Value::None) {
         exc = Some(next_exc);
-        set(t, "_next_exc", Value::None);
+        set(t, Attr::NextExc, Value::None);
     }
-    if get(t, "_io_cancelled").truthy() {
-        set(t, "_io_cancelled", Value::Bool(false));
-        let args = match get(t, "_io_cancel_msg") {
+    if get(t, Attr::IoCancelled).truthy() {
+        set(t, Attr::IoCancelled, Value::Bool(false));
+        let args = match get(t, Attr::IoCancelMsg) {
             Value::None => vec![],
             msg => vec![msg],
         };
         exc = Some(new_instance_with_args(vm.class("CancelledError"), args));
     }
-    if get(t, "_must_cancel").truthy() {
+    if get(t, Attr::MustCancel).truthy() {
         if !exc.as_ref().is_some_and(|e| vm.is_exc(e, "CancelledError")) {
             exc = Some(method(vm, task, "_make_cancelled_error", vec![], vec![])?);
         }
-        set(t, "_must_cancel", Value::Bool(false));
+        set(t, Attr::MustCancel, Value::Bool(false));
     }
-    set(t, "_fut_waiter", Value::None);
-    set(t, "_io_waiting", Value::Bool(false));
-    let Value::Coro(coro) = get(t, "_coro") else {
+    set(t, Attr::FutWaiter, Value::None);
+    set(t, Attr::IoWaiting, Value::Bool(false));
+    let Value::Coro(coro) = get(t, Attr::Coro) else {
         return vm.err("TypeError", "a coroutine was expected");
     };
     prelude.set_global("_current_task", task.clone());
@@ -79,13 +79,13 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     };
     match &result {
         Value::Int(ns) => {
-            if get(t, "_must_cancel").truthy() {
-                set(t, "_must_cancel", Value::Bool(false));
-                set(t, "_io_cancelled", Value::Bool(true));
-                set(t, "_io_cancel_msg", get(t, "_cancel_message"));
+            if get(t, Attr::MustCancel).truthy() {
+                set(t, Attr::MustCancel, Value::Bool(false));
+                set(t, Attr::IoCancelled, Value::Bool(true));
+                set(t, Attr::IoCancelMsg, get(t, Attr::CancelMessage));
                 return Ok(Next::Again);
             }
-            set(t, "_io_waiting", Value::Bool(true));
+            set(t, Attr::IoWaiting, Value::Bool(true));
             Ok(if *ns > 0 {
                 Next::Io(*ns as u64)
             } else {
@@ -99,25 +99,25 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
                     "RuntimeError",
                     format!("Task cannot await on itself: {shown}"),
                 );
-                set(t, "_next_exc", e);
+                set(t, Attr::NextExc, e);
                 return Ok(Next::Again);
             }
-            set(r, "_asyncio_future_blocking", Value::Bool(false));
+            set_named(r, "_asyncio_future_blocking", Value::Bool(false));
             method(
                 vm,
                 &result,
                 "add_done_callback",
-                vec![get(t, "_wakeup")],
+                vec![get(t, Attr::Wakeup)],
                 vec![],
             )?;
-            set(t, "_fut_waiter", result.clone());
-            if get(t, "_must_cancel").truthy() {
-                let msg = (Rc::from("msg"), get(t, "_cancel_message"));
+            set(t, Attr::FutWaiter, result.clone());
+            if get(t, Attr::MustCancel).truthy() {
+                let msg = (Rc::from("msg"), get(t, Attr::CancelMessage));
                 if method(vm, &result, "cancel", vec![], vec![msg])?.truthy() {
-                    set(t, "_must_cancel", Value::Bool(false));
+                    set(t, Attr::MustCancel, Value::Bool(false));
                 }
             }
-            let name = vm.py_str(&get(t, "_name"))?;
+            let name = vm.py_str(&get(t, Attr::Name))?;
             sim::set_wait(format!("{} ({name})", r.class.name));
             Ok(Next::Wait)
         }
@@ -125,7 +125,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
         other => {
             let shown = vm.repr(other)?;
             let e = vm.exc("RuntimeError", format!("Task got bad yield: {shown}"));
-            set(t, "_next_exc", e);
+            set(t, Attr::NextExc, e);
             Ok(Next::Again)
         }
     }
@@ -147,14 +147,14 @@ fn finish(
     };
     // Future's own methods, not Task's (which refuse set_result and set_exception).
     match returned {
-        Ok(v) if get(t, "_must_cancel").truthy() => {
+        Ok(v) if get(t, Attr::MustCancel).truthy() => {
             drop(v);
-            set(t, "_must_cancel", Value::Bool(false));
-            future::cancel(vm, task, t, get(t, "_cancel_message"))?;
+            set(t, Attr::MustCancel, Value::Bool(false));
+            future::cancel(vm, task, t, get(t, Attr::CancelMessage))?;
         }
         Ok(v) => future::set_result(vm, task, t, v)?,
         Err(e) if vm.is_exc(&e, "CancelledError") => {
-            set(t, "_cancelled_exc", e);
+            set(t, Attr::CancelledExc, e);
             future::cancel(vm, task, t, Value::None)?;
         }
         Err(e) => future::set_exception(vm, task, t, e)?,
@@ -162,18 +162,18 @@ fn finish(
     Ok(Next::Done)
 }
 
-fn get(i: &Instance, name: &str) -> Value {
-    i.attrs.borrow().get(name).cloned().unwrap_or_default()
-}
-
 fn get_instance_attr(v: &Value, name: &str) -> Value {
     match v {
-        Value::Instance(i) => get(i, name),
+        Value::Instance(i) => get_named(i, name),
         _ => Value::None,
     }
 }
 
-fn set(i: &Instance, name: &str, v: Value) {
+fn get_named(i: &Instance, name: &str) -> Value {
+    i.attrs.borrow().get(name).cloned().unwrap_or_default()
+}
+
+fn set_named(i: &Instance, name: &str, v: Value) {
     rebind(&mut i.attrs.borrow_mut(), name, v);
 }
 

@@ -126,6 +126,10 @@ pub struct Vm {
     /// an `except` chain that did not match, or a `with` that did not suppress
     /// it (CPython's RERAISE): its traceback already has this frame's line.
     reraised: bool,
+    /// The frame `drive` runs a coroutine above (its sentinel), while it does.
+    driver_base: Option<usize>,
+    /// The driven coroutine returned (rather than yielded) to `drive`.
+    base_returned: bool,
 }
 
 /// Vectors kept for reuse, and the largest capacity worth keeping.
@@ -163,6 +167,8 @@ impl Vm {
             vec_pool: Vec::new(),
             limits: Limits::default(),
             reraised: false,
+            driver_base: None,
+            base_returned: false,
         }
     }
 
@@ -1214,6 +1220,17 @@ impl Vm {
                 c.state.set(CoroState::Done);
                 v
             }
+            FrameKind::CoroBase(c) if self.driver_base == Some(idx - 1) => {
+                // Returning straight to `drive`: the value goes back as it
+                // is, without the StopIteration a Python caller would catch.
+                c.state.set(CoroState::Done);
+                self.base_returned = true;
+                if idx - 1 == base {
+                    // Skip the sentinel's own `Return`: it is not the program's work.
+                    return Ok(Some(v));
+                }
+                v
+            }
             FrameKind::CoroBase(c) => {
                 c.state.set(CoroState::Done);
                 let e = new_instance_with_args(self.class("StopIteration"), vec![v.clone()]);
@@ -1521,6 +1538,10 @@ impl Vm {
             handling: None,
         });
         let base = self.frames.len() - 1;
+        let outer = (
+            self.driver_base.replace(base),
+            std::mem::take(&mut self.base_returned),
+        );
         let started = match self.resume_coro(c, send, throw) {
             Ok(()) => self.run(base),
             Err(exc) => match self.unwind(exc, base) {
@@ -1529,8 +1550,11 @@ impl Vm {
                 Err(e) => Err(e),
             },
         };
+        let returned = std::mem::replace(&mut self.base_returned, outer.1);
+        self.driver_base = outer.0;
         self.frames.truncate(base);
         match started {
+            Ok(v) if returned => Drive::Returned(v),
             Ok(v) => Drive::Yielded(v),
             Err(e)
                 if self.hazard.is_none()
