@@ -133,12 +133,23 @@ pub struct PreludeImage {
     pub future: Option<Rc<Class>>,
     /// The done-callback that wakes a task (`future.rs`).
     pub task_wakeup: Option<Rc<Class>>,
+    /// Where `_current_task` sits in the globals, which every task step sets twice.
+    current_task_at: Option<usize>,
 }
 
 impl PreludeImage {
     /// Rebind one of the prelude's module-level names (its per-run state).
     pub fn set_global(&self, name: &str, v: Value) {
         rebind(&mut self.globals.borrow_mut(), name, v);
+    }
+
+    /// Set `_current_task` (at its known place: no lookup by name).
+    pub fn set_current_task(&self, v: Value) {
+        let mut g = self.globals.borrow_mut();
+        match self.current_task_at.and_then(|at| g.get_index_mut(at)) {
+            Some((k, slot)) if &**k == "_current_task" => *slot = v,
+            _ => rebind(&mut g, "_current_task", v),
+        }
     }
 
     /// One of the prelude's module-level names (None when unbound).
@@ -196,7 +207,9 @@ impl PreludeImage {
             _ => None,
         };
         let (future, task_wakeup) = (class("Future"), class("_TaskWakeup"));
+        let current_task_at = globals.borrow().get_index_of("_current_task");
         Ok(PreludeImage {
+            current_task_at,
             sleep_code,
             future,
             task_wakeup,

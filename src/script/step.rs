@@ -69,9 +69,9 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     let Value::Coro(coro) = get(t, Attr::Coro) else {
         return vm.err("TypeError", "a coroutine was expected");
     };
-    prelude.set_global("_current_task", task.clone());
+    prelude.set_current_task(task.clone());
     let step = vm.drive(&coro, Value::None, exc);
-    prelude.set_global("_current_task", Value::None);
+    prelude.set_current_task(Value::None);
     let result = match step {
         Drive::Yielded(result) => result,
         Drive::Returned(value) => return finish(vm, t, task, Ok(value)),
