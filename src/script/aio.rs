@@ -137,6 +137,54 @@ fn report_budget(vm: &mut Vm) {
     });
 }
 
+/// Make the core task that steps the Python task `task`; returns its slot (the task's `_handle`).
+pub(super) fn spawn(vm: &mut Vm, task: Value, name: String) -> Value {
+    let slot = Rc::new(TaskSlot::default());
+    vm.made_slots.push(Rc::downgrade(&slot));
+    *slot.task.borrow_mut() = Some(task);
+    let fut = py_task(vm.me.clone(), slot.clone());
+    let jh = sim::spawn_named(name, fut);
+    *slot.join.borrow_mut() = Some(jh);
+    Value::Native(NativeObj(slot))
+}
+
+/// Wake the Python task whose `_handle` is `handle` (a done-callback of the future it awaits).
+pub(super) fn wake(handle: &Value) {
+    if let Some(slot) = slot_of(handle) {
+        slot.woken.set(true);
+        if let Some(w) = slot.waker.borrow().as_ref() {
+            w.wake_by_ref();
+        }
+    }
+}
+
+/// Run `cb(*args)` as a loop callback: soon, or at virtual time `when` (ns).
+fn call_later(vm: &Vm, when: Option<u64>, cb: Value, args: Vec<Value>) -> Rc<CallHandle> {
+    let h = Rc::new(CallHandle::default());
+    let hh = h.clone();
+    let me = vm.me.clone();
+    let f = move || {
+        if !hh.cancelled.get() {
+            run_callback(&me, cb, args);
+        }
+    };
+    match when {
+        Some(ns) => h.timer.set(Some(sim::call_at(ns, f))),
+        None => sim::call_soon(f),
+    }
+    h
+}
+
+/// `loop.call_soon(cb, *args)`, the handle not wanted.
+pub(super) fn call_soon(vm: &Vm, cb: Value, args: Vec<Value>) {
+    call_later(vm, None, cb, args);
+}
+
+/// Report a hazard: a task's exception that nobody retrieved.
+pub(super) fn unretrieved(msg: String) {
+    sim::report_hazard(HazardKind::UnretrievedFailure, None, msg);
+}
+
 /// The asyncio natives backed by the core.
 pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
     let a0 = args.first().cloned().unwrap_or_default();
@@ -146,21 +194,10 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
                 Some(Value::Str(s)) => s.to_string(),
                 _ => "task".into(),
             };
-            let slot = Rc::new(TaskSlot::default());
-            vm.made_slots.push(Rc::downgrade(&slot));
-            *slot.task.borrow_mut() = Some(a0);
-            let fut = py_task(vm.me.clone(), slot.clone());
-            let jh = sim::spawn_named(task_name, fut);
-            *slot.join.borrow_mut() = Some(jh);
-            Value::Native(NativeObj(slot))
+            spawn(vm, a0, task_name)
         }
         "_wake" => {
-            if let Some(slot) = slot_of(&a0) {
-                slot.woken.set(true);
-                if let Some(w) = slot.waker.borrow().as_ref() {
-                    w.wake_by_ref();
-                }
-            }
+            wake(&a0);
             Value::None
         }
         "_cancel_io" => {
@@ -201,19 +238,11 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
                 Some(Value::Tuple(t)) => t.to_vec(),
                 _ => vec![],
             };
-            let h = Rc::new(CallHandle::default());
-            let hh = h.clone();
-            let me = vm.me.clone();
-            let f = move || {
-                if !hh.cancelled.get() {
-                    run_callback(&me, cb, cargs);
-                }
+            let when = match when {
+                Some(Value::Int(ns)) => Some(ns.max(0) as u64),
+                _ => None,
             };
-            match when {
-                Some(Value::Int(ns)) => h.timer.set(Some(sim::call_at(ns.max(0) as u64, f))),
-                _ => sim::call_soon(f),
-            }
-            Value::Native(NativeObj(h))
+            Value::Native(NativeObj(call_later(vm, when, cb, cargs)))
         }
         "_handle_cancel" => {
             if let Value::Native(n) = &a0 {
@@ -243,8 +272,7 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
             Value::None
         }
         "_unretrieved" => {
-            let msg = vm.py_str(&a0)?;
-            sim::report_hazard(HazardKind::UnretrievedFailure, None, msg);
+            unretrieved(vm.py_str(&a0)?);
             Value::None
         }
         "_iscoro" => Value::Bool(matches!(a0, Value::Coro(_))),

@@ -45,9 +45,20 @@ enum State {
 
 impl State {
     fn of(t: &Instance) -> State {
-        match t.attrs.borrow().get("_state") {
-            Some(Value::Str(s)) if &**s == "CANCELLED" => State::Cancelled,
-            Some(Value::Str(s)) if &**s == "FINISHED" => State::Finished,
+        match get(t, Attr::State) {
+            Value::Str(s) => INTERNED.with(|k| {
+                // The natives store the interned strings: a pointer compare
+                // decides, unless Python code stored an equal string of its own.
+                if Rc::ptr_eq(&s, &k.states[0]) {
+                    State::Pending
+                } else if Rc::ptr_eq(&s, &k.states[2]) || &*s == "FINISHED" {
+                    State::Finished
+                } else if Rc::ptr_eq(&s, &k.states[1]) || &*s == "CANCELLED" {
+                    State::Cancelled
+                } else {
+                    State::Pending
+                }
+            }),
             _ => State::Pending,
         }
     }
@@ -402,7 +413,7 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         (Attr::Wakeup as usize, Value::Instance(wakeup)),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
-    let handle = super::aio::native(vm, "_spawn", vec![task.clone(), Value::Str(name)])?;
+    let handle = super::aio::spawn(vm, task.clone(), name.to_string());
     // The core task exists only now: the attribute's place was kept.
     set(t, Attr::Handle, handle);
     if let Value::List(all) = p.global("_all_tasks") {
@@ -474,7 +485,7 @@ pub(super) fn cancel(vm: &mut Vm, me: &Value, t: &Instance, msg: Value) -> PyRes
 }
 
 /// `Future.add_done_callback(fn)`: at once (soon) when done, else on completion.
-fn add_done_callback(vm: &mut Vm, me: &Value, f: Value) -> PyResult<()> {
+pub(super) fn add_done_callback(vm: &mut Vm, me: &Value, f: Value) -> PyResult<()> {
     let Value::Instance(t) = me else {
         return Ok(());
     };
@@ -513,11 +524,11 @@ fn run_soon(vm: &mut Vm, me: &Value, cb: Value) -> PyResult<()> {
                 Value::Instance(task) => get(&task, Attr::Handle),
                 _ => Value::None,
             };
-            super::aio::native(vm, "_wake", vec![handle])?;
+            super::aio::wake(&handle);
             return Ok(());
         }
     }
-    super::aio::native(vm, "_call_soon", vec![cb, Value::tuple(vec![me.clone()])])?;
+    super::aio::call_soon(vm, cb, vec![me.clone()]);
     Ok(())
 }
 
@@ -787,7 +798,7 @@ pub(super) fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
             let name = vm.py_str(&get(i, Attr::Name))?;
             let exc = vm.repr(&get(i, Attr::Exception))?;
             let msg = format!("Task exception was never retrieved: {name}: {exc}");
-            super::aio::native(vm, "_unretrieved", vec![Value::str(&msg)])?;
+            super::aio::unretrieved(msg);
         }
     }
     Ok(Value::None)

@@ -103,13 +103,20 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
                 return Ok(Next::Again);
             }
             set_named(r, "_asyncio_future_blocking", Value::Bool(false));
-            method(
-                vm,
-                &result,
-                "add_done_callback",
-                vec![get(t, Attr::Wakeup)],
-                vec![],
-            )?;
+            // Future's own add_done_callback at once; a subclass's override through a call.
+            let own = r.class.lookup("add_done_callback");
+            if matches!(&own, Some(Value::Builtin(b)) if b.0 == "mod:fut._future_add_done_callback")
+            {
+                future::add_done_callback(vm, &result, get(t, Attr::Wakeup))?;
+            } else {
+                method(
+                    vm,
+                    &result,
+                    "add_done_callback",
+                    vec![get(t, Attr::Wakeup)],
+                    vec![],
+                )?;
+            }
             set(t, Attr::FutWaiter, result.clone());
             if get(t, Attr::MustCancel).truthy() {
                 let msg = (Rc::from("msg"), get(t, Attr::CancelMessage));

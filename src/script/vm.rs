@@ -1659,7 +1659,8 @@ impl Vm {
                 self.call(m.1.clone(), args, kwargs)
             }
             Value::Class(cls) => {
-                if cls.builtin && cls.lookup("__init__").is_none() {
+                let init = cls.lookup("__init__");
+                if cls.builtin && init.is_none() {
                     let inst = new_instance_with_args(cls.clone(), args);
                     return Ok(Called::Value(inst));
                 }
@@ -1679,7 +1680,7 @@ impl Vm {
                             .insert(Rc::from("args"), Value::tuple(args.clone()));
                     }
                 }
-                match cls.lookup("__init__") {
+                match init {
                     Some(Value::Func(init)) => {
                         args.insert(0, inst.clone());
                         let mut frame = self.make_frame(&init, args, kwargs)?;
