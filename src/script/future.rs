@@ -269,6 +269,13 @@ pub fn call(
         );
     }
     let arg = || rest.first().cloned().unwrap_or_default();
+    // A parameter that may come by position or by keyword.
+    let arg_or_kw = |name: &str| {
+        rest.first()
+            .cloned()
+            .or_else(|| kw(name))
+            .unwrap_or_default()
+    };
     Ok(match name {
         "_future_init" => {
             init_future(vm, &t);
@@ -314,14 +321,7 @@ pub fn call(
             set_exception(vm, me, &t, exc)?;
             Value::None
         }
-        "_future_cancel" => {
-            let msg = rest
-                .first()
-                .cloned()
-                .or_else(|| kw("msg"))
-                .unwrap_or_default();
-            Value::Bool(cancel(vm, me, &t, msg)?)
-        }
+        "_future_cancel" => Value::Bool(cancel(vm, me, &t, arg_or_kw("msg"))?),
         "_future_make_cancelled_error" => make_cancelled_error(vm, &t),
         "_gathering_init" => {
             init_future(vm, &t);
@@ -331,12 +331,7 @@ pub fn call(
             Value::None
         }
         "_task_init" => {
-            let coro = rest
-                .first()
-                .cloned()
-                .or_else(|| kw("coro"))
-                .unwrap_or_default();
-            init_task(vm, &t, coro, kw("name").unwrap_or_default())?;
+            init_task(vm, &t, arg_or_kw("coro"), kw("name").unwrap_or_default())?;
             Value::None
         }
         other => return vm.err("AttributeError", format!("no native '{other}'")),
@@ -559,7 +554,8 @@ fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
     })
 }
 
-fn get_named(i: &Instance, name: &str) -> Value {
+/// An attribute that is not one of [`Attr`]'s (None when unset).
+pub(super) fn get_named(i: &Instance, name: &str) -> Value {
     i.attrs.borrow().get(name).cloned().unwrap_or_default()
 }
 
@@ -745,7 +741,26 @@ pub(super) fn start_main(vm: &mut Vm, coro: Value) -> PyResult<Value> {
     vm.call_sync(&p.global("Task"), vec![coro], vec![])
 }
 
-/// Is the (main) task done?
+/// `fut.result()` for any value that is a future (None for anything else).
+pub(super) fn result_of(vm: &mut Vm, fut: &Value) -> PyResult<Value> {
+    match fut {
+        Value::Instance(t) => result(vm, t),
+        _ => Ok(Value::None),
+    }
+}
+
+/// Set `fut._asyncio_future_blocking` (what `__await__` tells the task before yielding).
+pub(super) fn set_blocking(fut: &Value, on: bool) {
+    if let Value::Instance(t) = fut {
+        rebind(
+            &mut t.attrs.borrow_mut(),
+            "_asyncio_future_blocking",
+            Value::Bool(on),
+        );
+    }
+}
+
+/// Is the future (or task) done?
 pub(super) fn is_done(task: &Value) -> bool {
     matches!(task, Value::Instance(t) if State::of(t) != State::Pending)
 }

@@ -133,6 +133,9 @@ pub struct PreludeImage {
     pub future: Option<Rc<Class>>,
     /// The done-callback that wakes a task (`future.rs`).
     pub task_wakeup: Option<Rc<Class>>,
+    /// `Future.__await__`, which `Vm::await_value` runs natively for futures
+    /// and tasks that do not override it.
+    pub future_await: Option<Rc<Function>>,
     /// Where `_current_task` sits in the globals, which every task step sets twice.
     current_task_at: Option<usize>,
 }
@@ -207,12 +210,17 @@ impl PreludeImage {
             _ => None,
         };
         let (future, task_wakeup) = (class("Future"), class("_TaskWakeup"));
+        let future_await = match future.as_ref().and_then(|f| f.lookup("__await__")) {
+            Some(Value::Func(f)) => Some(f),
+            _ => None,
+        };
         let current_task_at = globals.borrow().get_index_of("_current_task");
         Ok(PreludeImage {
             current_task_at,
             sleep_code,
             future,
             task_wakeup,
+            future_await,
             globals,
             module: Rc::new(ModuleObj {
                 name: Rc::from("asyncio"),

@@ -4,15 +4,15 @@
 //! next: resume its coroutine (or throw into it), then finish the task, wait
 //! for a future, or hand an I/O request (a sleep) to the core. The prelude's
 //! `Task` keeps the state (`_must_cancel`, `_fut_waiter`, `_next_exc`, …) as
-//! instance attributes; this module reads and writes the same attributes,
-//! and calls back into the prelude for the rarer transitions (completing the
-//! future, registering a done-callback), so Python code sees exactly the
-//! state the interpreted version left. Interpreted, it was two thirds of the
-//! bytecodes of a sleeping task's wake-up.
+//! instance attributes; this module reads and writes the same attributes
+//! (by position, `future::Attr`) and completes the future with `Future`'s
+//! own natives (`future.rs`), so Python code sees exactly the state the
+//! interpreted version left. Interpreted, it was two thirds of the bytecodes
+//! of a sleeping task's wake-up.
 
 use std::rc::Rc;
 
-use super::future::{self, get, set, Attr};
+use super::future::{self, get, get_named, set, Attr};
 use super::value::*;
 use super::vm::{new_instance_with_args, Drive, PyResult, Vm};
 use crate::sim;
@@ -174,10 +174,6 @@ fn get_instance_attr(v: &Value, name: &str) -> Value {
         Value::Instance(i) => get_named(i, name),
         _ => Value::None,
     }
-}
-
-fn get_named(i: &Instance, name: &str) -> Value {
-    i.attrs.borrow().get(name).cloned().unwrap_or_default()
 }
 
 fn set_named(i: &Instance, name: &str, v: Value) {

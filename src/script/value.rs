@@ -215,6 +215,9 @@ pub struct Coro {
     pub state: Cell<CoroState>,
     /// Frames saved while suspended, outermost first; the first one is the coroutine's own.
     pub frames: RefCell<Vec<Frame>>,
+    /// The asyncio future it suspended on (`await fut`, natively): resuming
+    /// gives the awaiting frame the future's result, not the value sent.
+    pub awaiting: RefCell<Option<Value>>,
 }
 
 /// Lifecycle of a coroutine.

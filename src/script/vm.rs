@@ -1141,7 +1141,8 @@ impl Vm {
         for w in std::mem::take(&mut self.made_coros) {
             if let Some(c) = w.upgrade() {
                 let frames = std::mem::take(&mut *c.frames.borrow_mut());
-                drop(frames);
+                let awaiting = c.awaiting.borrow_mut().take();
+                drop((frames, awaiting));
             }
         }
         for w in std::mem::take(&mut self.made_slots) {
@@ -1269,6 +1270,70 @@ impl Vm {
         Ok(None)
     }
 
+    /// Suspend the running coroutine (up to its base frame), handing `y` to
+    /// whoever resumed it; returns the coroutine.
+    fn suspend(&mut self, y: Value) -> PyResult<Rc<Coro>> {
+        let Some(b) = self
+            .frames
+            .iter()
+            .rposition(|f| matches!(f.kind, FrameKind::CoroBase(_)))
+        else {
+            return self.err(
+                "RuntimeError",
+                "await outside of a task: use asyncio.run(main())",
+            );
+        };
+        // Remember where the program suspended (for CPU-cost hazards reported after the step).
+        if let Some(f) = self.frames.iter().rev().find(|f| !f.code.hidden) {
+            self.suspend_line = f
+                .code
+                .lines
+                .get(f.ip.saturating_sub(1))
+                .copied()
+                .unwrap_or(0);
+        }
+        let FrameKind::CoroBase(c) = &self.frames[b].kind else {
+            return self.err("RuntimeError", "corrupt coroutine");
+        };
+        let c = c.clone();
+        // Refill the vector the coroutine's last resumption emptied.
+        let mut saved = std::mem::take(&mut *c.frames.borrow_mut());
+        saved.clear();
+        saved.extend(self.frames.drain(b..));
+        c.state.set(CoroState::Suspended);
+        *c.frames.borrow_mut() = saved;
+        if let Some(f) = self.frames.last_mut() {
+            f.stack.push(y);
+        }
+        Ok(c)
+    }
+
+    /// Does awaiting `inst` run the prelude's own `Future.__await__` (not a subclass's)?
+    fn is_plain_future(&self, inst: &Instance) -> bool {
+        let Some(own) = self.prelude.as_ref().and_then(|p| p.future_await.as_ref()) else {
+            return false;
+        };
+        matches!(inst.class.lookup("__await__"), Some(Value::Func(f)) if Rc::ptr_eq(&f, own))
+    }
+
+    /// `await fut` as `Future.__await__` does it, without its coroutine: a
+    /// done future gives its result at once; a pending one is yielded to the
+    /// task (which waits for it), and the resumption gives its result
+    /// (`resume_coro`).
+    fn await_future(&mut self, fut: Value) -> PyResult<()> {
+        if super::future::is_done(&fut) {
+            let r = super::future::result_of(self, &fut)?;
+            if let Some(f) = self.frames.last_mut() {
+                f.stack.push(r);
+            }
+            return Ok(());
+        }
+        super::future::set_blocking(&fut, true);
+        let c = self.suspend(fut.clone())?;
+        *c.awaiting.borrow_mut() = Some(fut);
+        Ok(())
+    }
+
     fn await_value(&mut self, v: Value) -> PyResult<()> {
         if let Value::Coro(c) = &v {
             if let Some(req) = self.sleep_without_a_frame(c)? {
@@ -1294,41 +1359,8 @@ impl Vm {
                 }
                 Ok(())
             }
-            Value::YieldReq(y) => {
-                let Some(b) = self
-                    .frames
-                    .iter()
-                    .rposition(|f| matches!(f.kind, FrameKind::CoroBase(_)))
-                else {
-                    return self.err(
-                        "RuntimeError",
-                        "await outside of a task: use asyncio.run(main())",
-                    );
-                };
-                // Remember where the program suspended (for CPU-cost hazards reported after the step).
-                if let Some(f) = self.frames.iter().rev().find(|f| !f.code.hidden) {
-                    self.suspend_line = f
-                        .code
-                        .lines
-                        .get(f.ip.saturating_sub(1))
-                        .copied()
-                        .unwrap_or(0);
-                }
-                let FrameKind::CoroBase(c) = &self.frames[b].kind else {
-                    return self.err("RuntimeError", "corrupt coroutine");
-                };
-                let c = c.clone();
-                // Refill the vector the coroutine's last resumption emptied.
-                let mut saved = std::mem::take(&mut *c.frames.borrow_mut());
-                saved.clear();
-                saved.extend(self.frames.drain(b..));
-                c.state.set(CoroState::Suspended);
-                *c.frames.borrow_mut() = saved;
-                if let Some(f) = self.frames.last_mut() {
-                    f.stack.push((*y).clone());
-                }
-                Ok(())
-            }
+            Value::YieldReq(y) => self.suspend((*y).clone()).map(drop),
+            Value::Instance(ref inst) if self.is_plain_future(inst) => self.await_future(v),
             Value::Instance(_) => {
                 let aw = self.get_attr(&v, "__await__")?;
                 let c = self.call_sync(&aw, vec![], vec![])?;
@@ -1427,6 +1459,9 @@ impl Vm {
             _ => {}
         }
         let created = c.state.get() == CoroState::Created;
+        // Suspended in `await fut`: a throw goes in as usual; otherwise the
+        // awaiting frame gets the future's result, not the value sent.
+        let awaited = c.awaiting.borrow_mut().take().filter(|_| throw.is_none());
         let mut frames = std::mem::take(&mut *c.frames.borrow_mut());
         if let Some(f) = frames.first_mut() {
             f.kind = FrameKind::CoroBase(c.clone());
@@ -1435,7 +1470,7 @@ impl Vm {
         let n = frames.len();
         let mut pushed = Ok(());
         for (i, mut f) in frames.drain(..).enumerate() {
-            if i + 1 == n && !created && throw.is_none() {
+            if i + 1 == n && !created && throw.is_none() && awaited.is_none() {
                 f.stack.push(send.clone());
             }
             if let Err(e) = self.push_frame(f) {
@@ -1446,6 +1481,18 @@ impl Vm {
         // Keep the emptied vector: the coroutine's next suspension refills it.
         *c.frames.borrow_mut() = frames;
         pushed?;
+        if let Some(fut) = awaited {
+            // Computed in the coroutine's frames, so a raised exception
+            // chains to what they are handling, as inside `__await__`.
+            if !super::future::is_done(&fut) {
+                return self.err("RuntimeError", "await wasn't used with future");
+            }
+            let r = super::future::result_of(self, &fut)?;
+            if let Some(f) = self.frames.last_mut() {
+                f.stack.push(r);
+            }
+            return Ok(());
+        }
         match throw {
             Some(e) => Err(self.make_exc(e)?),
             None => Ok(()),
@@ -1504,6 +1551,7 @@ impl Vm {
             name: Rc::from("<module>"),
             state: std::cell::Cell::new(CoroState::Created),
             frames: RefCell::new(vec![frame]),
+            awaiting: RefCell::new(None),
         });
         self.made_coros.push(Rc::downgrade(&c));
         c
@@ -1647,6 +1695,7 @@ impl Vm {
                         name: f.code.qualname.clone(),
                         state: std::cell::Cell::new(CoroState::Created),
                         frames: RefCell::new(vec![frame]),
+                        awaiting: RefCell::new(None),
                     });
                     self.made_coros.push(Rc::downgrade(&c));
                     return Ok(Called::Value(Value::Coro(c)));
