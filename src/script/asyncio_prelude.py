@@ -106,11 +106,6 @@ def isfuture(obj):
     return isinstance(obj, Future)
 
 
-class _TaskWakeup:
-    def __init__(self, task):
-        self.task = task
-
-
 class Future:
     _asyncio_future_blocking = False
 

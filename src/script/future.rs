@@ -32,8 +32,12 @@ pub const NATIVES: &[&str] = &[
     "mod:fut._future_make_cancelled_error",
     "mod:fut._task_init",
     "mod:fut._gathering_init",
+    "mod:fut._task_wakeup",
     "mod:fut._gather",
 ];
+
+/// A task's `__wakeup`, the done-callback it adds to what it awaits.
+const WAKEUP: &str = "mod:fut._task_wakeup";
 
 /// A future's `_state`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,8 +86,6 @@ struct Interned {
     future: Attrs,
     /// The future's, then what `Task.__init__` adds, in its order.
     task: Attrs,
-    /// A `_TaskWakeup`'s one attribute.
-    wakeup: Attrs,
 }
 
 /// The attributes of a future, then those a task adds, in the order
@@ -167,7 +169,6 @@ thread_local! {
             // The same keys as the task's: a future's attributes are found at their positions too.
             future: task.iter().take(FUTURE_ATTRS).map(|(k, v)| (k.clone(), v.clone())).collect(),
             task,
-            wakeup: template(&["task"]),
             states,
         }
     };
@@ -251,6 +252,7 @@ pub fn call(
         | "_future_set_result"
         | "_future_set_exception"
         | "_gathering_init"
+        | "_task_wakeup"
         | "_task_init" => 1,
         "_future_cancel" => usize::from(!rest.is_empty()),
         _ => 0,
@@ -323,11 +325,13 @@ pub fn call(
         }
         "_future_cancel" => Value::Bool(cancel(vm, me, &t, arg_or_kw("msg"))?),
         "_future_make_cancelled_error" => make_cancelled_error(vm, &t),
+        // Called like any callback (with the future): wake the task.
+        "_task_wakeup" => {
+            wake(&t);
+            Value::None
+        }
         "_gathering_init" => {
-            init_future(vm, &t);
-            let mut a = t.attrs.borrow_mut();
-            a.insert(Rc::from("_children"), arg());
-            a.insert(Rc::from("_cancel_requested"), Value::Bool(false));
+            init_gathering(vm, &t, arg());
             Value::None
         }
         "_task_init" => {
@@ -383,29 +387,16 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         Value::Str(s) => s,
         other => Rc::from(vm.py_str(&other)?),
     };
-    let Some(wakeup_class) = p.task_wakeup.clone() else {
-        return vm.err("RuntimeError", "the asyncio prelude defines no _TaskWakeup");
-    };
     let task = Value::Instance(t.clone());
-    let wakeup = Rc::new(Instance {
-        class: wakeup_class,
-        attrs: Default::default(),
-        exc: Default::default(),
-    });
-    INTERNED.with(|k| {
-        fill(
-            &mut wakeup.attrs.borrow_mut(),
-            &k.wakeup,
-            vec![(0, task.clone())],
-        )
-    });
-    vm.made_instances.push(Rc::downgrade(&wakeup));
+    // CPython's `task.__wakeup`: a bound method of the task, which the
+    // futures it awaits keep as their done-callback.
+    let wakeup = Value::Method(Rc::new((task.clone(), Value::Builtin(Builtin(WAKEUP)))));
     let values = vec![
         (Attr::Loop as usize, loop_of(vm)),
         (Attr::Callbacks as usize, Value::list(Vec::new())),
         (Attr::Name as usize, Value::Str(name.clone())),
         (Attr::Coro as usize, coro),
-        (Attr::Wakeup as usize, Value::Instance(wakeup)),
+        (Attr::Wakeup as usize, wakeup),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
     let handle = super::aio::spawn(vm, task.clone(), name.to_string());
@@ -512,19 +503,28 @@ fn schedule_callbacks(vm: &mut Vm, me: &Value) -> PyResult<()> {
 /// `call_soon(task.__wakeup)`, which steps the task: one hop); anything else
 /// is a loop callback called with the future.
 fn run_soon(vm: &mut Vm, me: &Value, cb: Value) -> PyResult<()> {
-    let wakeup = vm.prelude.as_ref().and_then(|p| p.task_wakeup.clone());
-    if let (Value::Instance(w), Some(wakeup)) = (&cb, wakeup) {
-        if w.class.is_subclass(&wakeup) {
-            let handle = match get_named(w, "task") {
-                Value::Instance(task) => get(&task, Attr::Handle),
-                _ => Value::None,
-            };
-            super::aio::wake(&handle);
-            return Ok(());
-        }
+    if let Some(task) = wakeup_of(&cb) {
+        wake(task);
+        return Ok(());
     }
     super::aio::call_soon(vm, cb, vec![me.clone()]);
     Ok(())
+}
+
+/// The task whose `__wakeup` `cb` is, if it is one.
+fn wakeup_of(cb: &Value) -> Option<&Instance> {
+    match cb {
+        Value::Method(m) => match (&m.0, &m.1) {
+            (Value::Instance(task), Value::Builtin(Builtin(WAKEUP))) => Some(task),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Wake a task (its core task steps it next).
+fn wake(task: &Instance) {
+    super::aio::wake(&get(task, Attr::Handle));
 }
 
 /// Read a future's attribute: at its template position when the map is a
@@ -628,16 +628,60 @@ fn gather(vm: &mut Vm, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]) -> PyResul
         state.borrow_mut().children.push(fut);
     }
     let children = Value::list(state.borrow().children.clone());
-    let outer = vm.call_sync(&p.global("_GatheringFuture"), vec![children], vec![])?;
+    let class = p.global("_GatheringFuture");
+    let outer = match fresh_instance(vm, &class, "mod:fut._gathering_init") {
+        Some(t) => {
+            init_gathering(vm, &t, children);
+            Value::Instance(t)
+        }
+        None => vm.call_sync(&class, vec![children], vec![])?,
+    };
     state.borrow_mut().outer = Some(outer.clone());
     Ok(outer)
+}
+
+/// A new, uninitialized instance of `class` when its `__init__` is the
+/// native `init` (the caller runs it directly); None when the class call must
+/// go the general way (a monkeypatched `__init__`).
+fn fresh_instance(vm: &mut Vm, class: &Value, init: &str) -> Option<Rc<Instance>> {
+    let Value::Class(c) = class else { return None };
+    if !matches!(c.lookup("__init__"), Some(Value::Builtin(Builtin(n))) if n == init) {
+        return None;
+    }
+    let t = Rc::new(Instance {
+        class: c.clone(),
+        attrs: Default::default(),
+        exc: Default::default(),
+    });
+    vm.made_instances.push(Rc::downgrade(&t));
+    Some(t)
+}
+
+/// `Task(coro)`.
+fn new_task(vm: &mut Vm, p: &PreludeImage, coro: Value) -> PyResult<Value> {
+    let class = p.global("Task");
+    match fresh_instance(vm, &class, "mod:fut._task_init") {
+        Some(t) => {
+            init_task(vm, &t, coro, Value::None)?;
+            Ok(Value::Instance(t))
+        }
+        None => vm.call_sync(&class, vec![coro], vec![]),
+    }
+}
+
+/// `_GatheringFuture.__init__(children)`.
+fn init_gathering(vm: &Vm, t: &Instance, children: Value) {
+    init_future(vm, t);
+    let mut a = t.attrs.borrow_mut();
+    a.insert(Rc::from("_children"), children);
+    a.insert(Rc::from("_cancel_requested"), Value::Bool(false));
 }
 
 /// `asyncio.ensure_future(arg)`: a future as it is, a coroutine as a new Task.
 fn ensure_future(vm: &mut Vm, p: &PreludeImage, arg: Value) -> PyResult<Value> {
     match &arg {
         Value::Instance(i) if p.future.as_ref().is_some_and(|f| i.class.is_subclass(f)) => Ok(arg),
-        Value::Coro(_) => vm.call_sync(&p.global("Task"), vec![arg], vec![]),
+        Value::Coro(_) => new_task(vm, p, arg),
         _ => vm.err(
             "TypeError",
             "An asyncio.Future, a coroutine or an awaitable is required",
@@ -738,7 +782,7 @@ pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -
 pub(super) fn start_main(vm: &mut Vm, coro: Value) -> PyResult<Value> {
     let p = prelude(vm)?;
     p.set_global("_running", Value::Bool(true));
-    vm.call_sync(&p.global("Task"), vec![coro], vec![])
+    new_task(vm, &p, coro)
 }
 
 /// `fut.result()` for any value that is a future (None for anything else).

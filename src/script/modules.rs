@@ -131,8 +131,6 @@ pub struct PreludeImage {
     pub sleep_code: Option<Rc<super::code::Code>>,
     /// `asyncio.Future`, which every task step asks about (`step.rs`).
     pub future: Option<Rc<Class>>,
-    /// The done-callback that wakes a task (`future.rs`).
-    pub task_wakeup: Option<Rc<Class>>,
     /// `Future.__await__`, which `Vm::await_value` runs natively for futures
     /// and tasks that do not override it.
     pub future_await: Option<Rc<Function>>,
@@ -209,7 +207,7 @@ impl PreludeImage {
             Some(Value::Class(c)) => Some(c.clone()),
             _ => None,
         };
-        let (future, task_wakeup) = (class("Future"), class("_TaskWakeup"));
+        let future = class("Future");
         let future_await = match future.as_ref().and_then(|f| f.lookup("__await__")) {
             Some(Value::Func(f)) => Some(f),
             _ => None,
@@ -219,7 +217,6 @@ impl PreludeImage {
             current_task_at,
             sleep_code,
             future,
-            task_wakeup,
             future_await,
             globals,
             module: Rc::new(ModuleObj {
