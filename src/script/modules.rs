@@ -101,7 +101,7 @@ fn prelude_code() -> Result<Rc<super::code::Code>, String> {
 }
 
 /// The module-level names `reset_state` rebinds; the module object mirrors them.
-const PRELUDE_STATE: &[&str] = &[
+const PRELUDE_STATE: [&str; 5] = [
     "_all_tasks",
     "_current_task",
     "_task_name_counter",
@@ -129,13 +129,18 @@ pub struct PreludeImage {
     /// The code of `asyncio.sleep`, which the VM awaits without running it
     /// (`Vm::await_value`).
     pub sleep_code: Option<Rc<super::code::Code>>,
+    /// The code of `asyncio.run`, whose checks and suspension `Vm::do_call`
+    /// does without its frame.
+    pub run_code: Option<Rc<super::code::Code>>,
     /// `asyncio.Future`, which every task step asks about (`step.rs`).
     pub future: Option<Rc<Class>>,
     /// `Future.__await__`, which `Vm::await_value` runs natively for futures
     /// and tasks that do not override it.
     pub future_await: Option<Rc<Function>>,
-    /// Where `_current_task` sits in the globals, which every task step sets twice.
-    current_task_at: Option<usize>,
+    /// Where each of `PRELUDE_STATE` sits in the globals (`_current_task`
+    /// is set twice every task step) and in the module's attributes.
+    state_at: [Option<usize>; 5],
+    module_state_at: [Option<usize>; 5],
 }
 
 impl PreludeImage {
@@ -146,11 +151,12 @@ impl PreludeImage {
 
     /// Set `_current_task` (at its known place: no lookup by name).
     pub fn set_current_task(&self, v: Value) {
-        let mut g = self.globals.borrow_mut();
-        match self.current_task_at.and_then(|at| g.get_index_mut(at)) {
-            Some((k, slot)) if &**k == "_current_task" => *slot = v,
-            _ => rebind(&mut g, "_current_task", v),
-        }
+        rebind_at(
+            &mut self.globals.borrow_mut(),
+            self.state_at[1],
+            "_current_task",
+            v,
+        );
     }
 
     /// One of the prelude's module-level names (None when unbound).
@@ -186,7 +192,7 @@ impl PreludeImage {
             let shown = loader.repr(&e).unwrap_or_default();
             return Err(format!("asyncio prelude failed to load: {shown}"));
         }
-        reset_state(&globals);
+        reset_state(&globals, &[None; 5], None);
         let attrs: Attrs = globals
             .borrow()
             .iter()
@@ -199,10 +205,11 @@ impl PreludeImage {
                 _ => None,
             })
             .collect();
-        let sleep_code = match globals.borrow().get("sleep") {
+        let code_of = |name: &str| match globals.borrow().get(name) {
             Some(Value::Func(f)) => Some(f.code.clone()),
             _ => None,
         };
+        let (sleep_code, run_code) = (code_of("sleep"), code_of("run"));
         let class = |name: &str| match globals.borrow().get(name) {
             Some(Value::Class(c)) => Some(c.clone()),
             _ => None,
@@ -212,10 +219,13 @@ impl PreludeImage {
             Some(Value::Func(f)) => Some(f),
             _ => None,
         };
-        let current_task_at = globals.borrow().get_index_of("_current_task");
+        let state_at = state_positions(&globals.borrow());
+        let module_state_at = state_positions(&attrs);
         Ok(PreludeImage {
-            current_task_at,
+            state_at,
+            module_state_at,
             sleep_code,
+            run_code,
             future,
             future_await,
             globals,
@@ -256,10 +266,15 @@ pub fn discard_prelude(image: &Rc<PreludeImage>) {
     });
 }
 
-/// Give the prelude's per-run state (`PRELUDE_STATE`) its starting values:
+/// Give the prelude's per-run state (`PRELUDE_STATE`) its starting values —
 /// no tasks, no current task, the name counter at 0, the loop not running,
-/// and a new loop object. Returns the loop object.
-fn reset_state(globals: &RefCell<Attrs>) -> Option<Rc<Instance>> {
+/// and a new loop object — in `globals` (the names at `at` when known) and
+/// in `mirror`. Returns the loop object.
+fn reset_state(
+    globals: &RefCell<Attrs>,
+    at: &[Option<usize>; 5],
+    mirror: Option<(&RefCell<Attrs>, &[Option<usize>; 5])>,
+) -> Option<Rc<Instance>> {
     let mut g = globals.borrow_mut();
     let lp = match g.get("_Loop") {
         Some(Value::Class(c)) => Some(Rc::new(Instance {
@@ -269,16 +284,36 @@ fn reset_state(globals: &RefCell<Attrs>) -> Option<Rc<Instance>> {
         })),
         _ => None,
     };
-    rebind(&mut g, "_all_tasks", Value::list(Vec::new()));
-    rebind(&mut g, "_current_task", Value::None);
-    rebind(&mut g, "_task_name_counter", Value::Int(0));
-    rebind(&mut g, "_running", Value::Bool(false));
-    rebind(
-        &mut g,
-        "_loop",
+    let values = [
+        Value::list(Vec::new()),
+        Value::None,
+        Value::Int(0),
+        Value::Bool(false),
         lp.clone().map(Value::Instance).unwrap_or_default(),
-    );
+    ];
+    if let Some((m, m_at)) = mirror {
+        let mut m = m.borrow_mut();
+        for ((name, v), at) in PRELUDE_STATE.iter().zip(&values).zip(m_at) {
+            rebind_at(&mut m, *at, name, v.clone());
+        }
+    }
+    for ((name, v), at) in PRELUDE_STATE.iter().zip(values).zip(at) {
+        rebind_at(&mut g, *at, name, v);
+    }
     lp
+}
+
+/// Rebind `name` in `map`, at position `at` when that is where it is (no hashing).
+fn rebind_at(map: &mut Attrs, at: Option<usize>, name: &str, v: Value) {
+    match at.and_then(|i| map.get_index_mut(i)) {
+        Some((k, slot)) if &**k == name => *slot = v,
+        _ => rebind(map, name, v),
+    }
+}
+
+/// Where each of `PRELUDE_STATE` sits in `map`.
+fn state_positions(map: &Attrs) -> [Option<usize>; 5] {
+    PRELUDE_STATE.map(|name| map.get_index_of(name))
 }
 
 fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
@@ -294,17 +329,9 @@ fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {
             Err(msg) => return vm.err("ImportError", msg),
         },
     };
-    if let Some(lp) = reset_state(&image.globals) {
+    let mirror = (&image.module.attrs, &image.module_state_at);
+    if let Some(lp) = reset_state(&image.globals, &image.state_at, Some(mirror)) {
         vm.made_instances.push(Rc::downgrade(&lp));
-    }
-    {
-        let g = image.globals.borrow();
-        let mut m = image.module.attrs.borrow_mut();
-        for name in PRELUDE_STATE {
-            if let Some(v) = g.get(*name) {
-                rebind(&mut m, name, v.clone());
-            }
-        }
     }
     let module = Value::Module(image.module.clone());
     vm.prelude = Some(image);

@@ -1431,6 +1431,14 @@ impl Vm {
         }
     }
 
+    /// Is `code` the prelude's `asyncio.run`, called while the loop is not running?
+    fn is_plain_run(&self, code: &Rc<Code>) -> bool {
+        self.prelude.as_ref().is_some_and(|p| {
+            p.run_code.as_ref().is_some_and(|r| Rc::ptr_eq(r, code))
+                && !p.global("_running").truthy()
+        })
+    }
+
     /// Is `code` the prelude's `asyncio.sleep`, with room for the frame it would have pushed?
     fn is_prelude_sleep(&self, code: &Rc<Code>) -> bool {
         self.prelude
@@ -1514,6 +1522,15 @@ impl Vm {
             return self.await_value(Value::YieldReq(Rc::new(
                 args.into_iter().next().unwrap_or_default(),
             )));
+        }
+        if let (Value::Func(f), [main @ Value::Coro(_)]) = (&func, args.as_slice()) {
+            if kwargs.is_empty() && self.is_plain_run(&f.code) {
+                // `asyncio.run(coro)` without its frame: what the prelude's
+                // `run` does once its checks pass (they did: the loop is not
+                // running, and `main` is a coroutine).
+                let req = Value::tuple(vec![Value::str("run"), main.clone()]);
+                return self.await_value(Value::YieldReq(Rc::new(req)));
+            }
         }
         if kwargs.is_empty() {
             if let Some(req) = self.awaited_sleep(fi, &func, &args)? {
