@@ -13,7 +13,7 @@
 
 use std::rc::Rc;
 
-use super::modules::PreludeImage;
+use super::modules::{PreludeImage, RunState};
 use super::value::*;
 use super::vm::{PyResult, Vm};
 
@@ -361,7 +361,7 @@ fn init_future(vm: &Vm, t: &Instance) {
 fn loop_of(vm: &Vm) -> Value {
     vm.prelude
         .as_ref()
-        .map(|p| p.global("_loop"))
+        .map(|p| p.state(RunState::Loop))
         .unwrap_or_default()
 }
 
@@ -377,11 +377,11 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         );
     }
     // CPython's C Task counts every task, named or not.
-    let n = match p.global("_task_name_counter") {
+    let n = match p.state(RunState::TaskNameCounter) {
         Value::Int(n) => n + 1,
         _ => 1,
     };
-    p.set_global("_task_name_counter", Value::Int(n));
+    p.set_state(RunState::TaskNameCounter, Value::Int(n));
     let name: Rc<str> = match name {
         Value::None => Rc::from(format!("Task-{n}")),
         Value::Str(s) => s,
@@ -402,7 +402,7 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
     let handle = super::aio::spawn(vm, task.clone(), name.to_string());
     // The core task exists only now: the attribute's place was kept.
     set(t, Attr::Handle, handle);
-    if let Value::List(all) = p.global("_all_tasks") {
+    if let Value::List(all) = p.state(RunState::AllTasks) {
         all.borrow_mut().push(task);
     }
     Ok(())
@@ -781,7 +781,7 @@ pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -
 /// loop is running, and the main task made.
 pub(super) fn start_main(vm: &mut Vm, coro: Value) -> PyResult<Value> {
     let p = prelude(vm)?;
-    p.set_global("_running", Value::Bool(true));
+    p.set_state(RunState::Running, Value::Bool(true));
     new_task(vm, &p, coro)
 }
 
@@ -812,7 +812,7 @@ pub(super) fn is_done(task: &Value) -> bool {
 /// `asyncio.run`'s end: the loop stops, and the main task's result is returned (or raised).
 pub(super) fn main_result(vm: &mut Vm, task: &Value) -> PyResult<Value> {
     let p = prelude(vm)?;
-    p.set_global("_running", Value::Bool(false));
+    p.set_state(RunState::Running, Value::Bool(false));
     match task {
         Value::Instance(t) => result(vm, t),
         _ => Ok(Value::None),
@@ -823,7 +823,7 @@ pub(super) fn main_result(vm: &mut Vm, task: &Value) -> PyResult<Value> {
 /// (None when there are none).
 pub(super) fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
     let p = prelude(vm)?;
-    let Value::List(all) = p.global("_all_tasks") else {
+    let Value::List(all) = p.state(RunState::AllTasks) else {
         return Ok(Value::None);
     };
     let pending: Vec<Value> = all
@@ -846,7 +846,7 @@ pub(super) fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
 /// At the end of `asyncio.run`: report each task whose exception nobody retrieved.
 pub(super) fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
     let p = prelude(vm)?;
-    let Value::List(all) = p.global("_all_tasks") else {
+    let Value::List(all) = p.state(RunState::AllTasks) else {
         return Ok(Value::None);
     };
     let tasks = all.borrow().clone();

@@ -109,6 +109,16 @@ const PRELUDE_STATE: [&str; 5] = [
     "_loop",
 ];
 
+/// The prelude's per-run state, by its place in `PRELUDE_STATE`.
+#[derive(Clone, Copy)]
+pub enum RunState {
+    AllTasks,
+    CurrentTask,
+    TaskNameCounter,
+    Running,
+    Loop,
+}
+
 /// The asyncio prelude, executed once per thread and reused by every run on it.
 ///
 /// Executing the prelude's thousand lines of class and function definitions
@@ -144,19 +154,20 @@ pub struct PreludeImage {
 }
 
 impl PreludeImage {
-    /// Rebind one of the prelude's module-level names (its per-run state).
-    pub fn set_global(&self, name: &str, v: Value) {
-        rebind(&mut self.globals.borrow_mut(), name, v);
+    /// One of the per-run globals (found at its known place: no hashing).
+    pub fn state(&self, s: RunState) -> Value {
+        let (at, name) = (self.state_at[s as usize], PRELUDE_STATE[s as usize]);
+        let g = self.globals.borrow();
+        match at.and_then(|i| g.get_index(i)) {
+            Some((k, v)) if &**k == name => v.clone(),
+            _ => g.get(name).cloned().unwrap_or_default(),
+        }
     }
 
-    /// Set `_current_task` (at its known place: no lookup by name).
-    pub fn set_current_task(&self, v: Value) {
-        rebind_at(
-            &mut self.globals.borrow_mut(),
-            self.state_at[1],
-            "_current_task",
-            v,
-        );
+    /// Rebind one of the per-run globals (see [`PreludeImage::state`]).
+    pub fn set_state(&self, s: RunState, v: Value) {
+        let (at, name) = (self.state_at[s as usize], PRELUDE_STATE[s as usize]);
+        rebind_at(&mut self.globals.borrow_mut(), at, name, v);
     }
 
     /// One of the prelude's module-level names (None when unbound).

@@ -13,6 +13,7 @@
 use std::rc::Rc;
 
 use super::future::{self, get, get_named, set, Attr};
+use super::modules::RunState;
 use super::value::*;
 use super::vm::{new_instance_with_args, Drive, PyResult, Vm};
 use crate::sim;
@@ -69,9 +70,9 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     let Value::Coro(coro) = get(t, Attr::Coro) else {
         return vm.err("TypeError", "a coroutine was expected");
     };
-    prelude.set_current_task(task.clone());
+    prelude.set_state(RunState::CurrentTask, task.clone());
     let step = vm.drive(&coro, Value::None, exc);
-    prelude.set_current_task(Value::None);
+    prelude.set_state(RunState::CurrentTask, Value::None);
     let result = match step {
         Drive::Yielded(result) => result,
         Drive::Returned(value) => return finish(vm, t, task, Ok(value)),

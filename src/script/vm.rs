@@ -1435,7 +1435,7 @@ impl Vm {
     fn is_plain_run(&self, code: &Rc<Code>) -> bool {
         self.prelude.as_ref().is_some_and(|p| {
             p.run_code.as_ref().is_some_and(|r| Rc::ptr_eq(r, code))
-                && !p.global("_running").truthy()
+                && !p.state(super::modules::RunState::Running).truthy()
         })
     }
 
