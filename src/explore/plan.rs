@@ -23,6 +23,14 @@ pub enum StrategyChoice {
 }
 
 impl StrategyChoice {
+    /// Will any schedule use PCT (which needs the run-length probe, `pct_horizon`)?
+    pub fn uses_pct(self) -> bool {
+        match self {
+            StrategyChoice::Single(s) => matches!(s, Strategy::Pct { .. }),
+            StrategyChoice::Portfolio => true,
+        }
+    }
+
     /// The strategy of schedule `index`.
     pub fn for_index(self, index: u64) -> Strategy {
         match self {

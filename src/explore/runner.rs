@@ -118,7 +118,12 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Exploration {
     let start = Instant::now();
-    let horizon = pct_horizon(target, config);
+    // Only PCT reads the horizon: the probe run is skipped for the others.
+    let horizon = if config.strategy.uses_pct() {
+        pct_horizon(target, config)
+    } else {
+        1
+    };
     let (limit, deadline) = match config.amount {
         Amount::Seeds(n) => (n, None),
         Amount::Time(d) => (u64::MAX, Some(start + d)),
