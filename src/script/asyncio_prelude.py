@@ -109,7 +109,7 @@ def isfuture(obj):
 class Future:
     _asyncio_future_blocking = False
 
-    # The bookkeeping every task runs is native (src/script/future.rs), on the same attributes:
+    # The bookkeeping every task runs is native (src/script/future/), on the same attributes:
     # _loop, _state, _result, _exception, _callbacks, _cancel_message, _cancelled_exc, _log_traceback.
     __init__ = _future_init
     done = _future_done
@@ -158,7 +158,7 @@ class Future:
 
 
 class Task(Future):
-    # Native (src/script/future.rs): Future.__init__, then _name ('Task-N' from the counter CPython's
+    # Native (src/script/future/): Future.__init__, then _name ('Task-N' from the counter CPython's
     # C Task keeps for every task, named or not), _must_cancel, _fut_waiter, _coro,
     # _num_cancels_requested, _io_waiting, _io_cancelled, _io_cancel_msg, _next_exc, _wakeup, and
     # _handle (the core task, _spawn); then the task joins _all_tasks.
@@ -247,7 +247,7 @@ async def sleep(delay, result=None):
 
 
 class _GatheringFuture(Future):
-    # Native (src/script/future.rs): Future.__init__, then _children and _cancel_requested.
+    # Native (src/script/future/): Future.__init__, then _children and _cancel_requested.
     __init__ = _gathering_init
 
     def cancel(self, msg=None):
@@ -262,7 +262,7 @@ class _GatheringFuture(Future):
         return ret
 
 
-# Native (src/script/future.rs): tasks.py's gather, its _done_callback a bound method of the
+# Native (src/script/future/gather.rs): tasks.py's gather, its _done_callback a bound method of the
 # gather's state (its closure's nfuts, nfinished, children, outer).
 gather = _gather
 
@@ -916,6 +916,6 @@ def run(main, *, debug=None):
     return _suspend(('run', main))
 
 
-# asyncio.run's steps after the main coroutine is known are natives of src/script/future.rs:
+# asyncio.run's steps after the main coroutine is known are natives of src/script/future/run.rs:
 # start_main, start_shutdown (cancel the tasks still pending and gather them), main_result and
 # report_unretrieved (the exceptions no one retrieved).

@@ -6,7 +6,7 @@
 //! `Task` keeps the state (`_must_cancel`, `_fut_waiter`, `_next_exc`, …) as
 //! instance attributes; this module reads and writes the same attributes
 //! (by position, `future::Attr`) and completes the future with `Future`'s
-//! own natives (`future.rs`), so Python code sees exactly the state the
+//! own natives (`future/`), so Python code sees exactly the state the
 //! interpreted version left. Interpreted, it was two thirds of the bytecodes
 //! of a sleeping task's wake-up.
 

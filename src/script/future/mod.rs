@@ -17,6 +17,15 @@ use super::modules::{PreludeImage, RunState};
 use super::value::*;
 use super::vm::{PyResult, Vm};
 
+mod attrs;
+mod gather;
+mod run;
+
+use attrs::{fill, State, INTERNED};
+pub(super) use attrs::{get, get_named, set, Attr};
+pub(super) use gather::call_bound;
+pub(super) use run::{main_result, report_unretrieved, start_main, start_shutdown};
+
 /// The natives the prelude binds into `Future` and `Task` (the global name is the part after `mod:fut.`).
 pub const NATIVES: &[&str] = &[
     "mod:fut._future_init",
@@ -39,165 +48,6 @@ pub const NATIVES: &[&str] = &[
 /// A task's `__wakeup`, the done-callback it adds to what it awaits.
 const WAKEUP: &str = "mod:fut._task_wakeup";
 
-/// A future's `_state`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Pending,
-    Cancelled,
-    Finished,
-}
-
-impl State {
-    fn of(t: &Instance) -> State {
-        match get(t, Attr::State) {
-            Value::Str(s) => INTERNED.with(|k| {
-                // The natives store the interned strings: a pointer compare
-                // decides, unless Python code stored an equal string of its own.
-                if Rc::ptr_eq(&s, &k.states[0]) {
-                    State::Pending
-                } else if Rc::ptr_eq(&s, &k.states[2]) || &*s == "FINISHED" {
-                    State::Finished
-                } else if Rc::ptr_eq(&s, &k.states[1]) || &*s == "CANCELLED" {
-                    State::Cancelled
-                } else {
-                    State::Pending
-                }
-            }),
-            _ => State::Pending,
-        }
-    }
-
-    fn value(self) -> Value {
-        let i = match self {
-            State::Pending => 0,
-            State::Cancelled => 1,
-            State::Finished => 2,
-        };
-        INTERNED.with(|k| Value::Str(k.states[i].clone()))
-    }
-}
-
-/// State strings and attribute maps made once per thread: a new future's
-/// attributes are a clone of a template (keys shared by reference count,
-/// hashes already computed) with its own values put in by position.
-struct Interned {
-    states: [Rc<str>; 3],
-    /// `Future.__init__`'s attributes, in its order, with their defaults.
-    future: Attrs,
-    /// The future's, then what `Task.__init__` adds, in its order.
-    task: Attrs,
-}
-
-/// The attributes of a future, then those a task adds, in the order
-/// `Future.__init__` and `Task.__init__` make them: a new instance's map is a
-/// template clone, so each sits at its own position there (see [`get`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-// Every position is named, whether or not Rust code reads it.
-#[allow(dead_code)]
-pub(super) enum Attr {
-    Loop,
-    State,
-    Result,
-    Exception,
-    Callbacks,
-    CancelMessage,
-    CancelledExc,
-    LogTraceback,
-    Name,
-    MustCancel,
-    FutWaiter,
-    Coro,
-    NumCancelsRequested,
-    IoWaiting,
-    IoCancelled,
-    IoCancelMsg,
-    NextExc,
-    Wakeup,
-    Handle,
-}
-
-impl Attr {
-    /// Its name in the instance's attribute map.
-    fn name(self) -> &'static str {
-        ATTR_NAMES[self as usize]
-    }
-}
-
-const ATTR_NAMES: [&str; 19] = [
-    "_loop",
-    "_state",
-    "_result",
-    "_exception",
-    "_callbacks",
-    "_cancel_message",
-    "_cancelled_exc",
-    "_log_traceback",
-    "_name",
-    "_must_cancel",
-    "_fut_waiter",
-    "_coro",
-    "_num_cancels_requested",
-    "_io_waiting",
-    "_io_cancelled",
-    "_io_cancel_msg",
-    "_next_exc",
-    "_wakeup",
-    "_handle",
-];
-
-/// How many of them a plain future has.
-const FUTURE_ATTRS: usize = 8;
-
-/// The value a new future or task starts with for `name` (before its own values are put in).
-fn default_of(name: &str, pending: &Rc<str>) -> Value {
-    match name {
-        "_state" => Value::Str(pending.clone()),
-        "_num_cancels_requested" => Value::Int(0),
-        "_log_traceback" | "_must_cancel" | "_io_waiting" | "_io_cancelled" => Value::Bool(false),
-        _ => Value::None,
-    }
-}
-
-thread_local! {
-    static INTERNED: Interned = {
-        let states = ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from);
-        let template = |names: &[&str]| -> Attrs {
-            names.iter().map(|n| (Rc::from(*n), default_of(n, &states[0]))).collect()
-        };
-        let task = template(&ATTR_NAMES);
-        Interned {
-            // The same keys as the task's: a future's attributes are found at their positions too.
-            future: task.iter().take(FUTURE_ATTRS).map(|(k, v)| (k.clone(), v.clone())).collect(),
-            task,
-            states,
-        }
-    };
-}
-
-/// Give `a` the attributes of `template`, then `values` at their positions
-/// in it: a fresh instance's map becomes a clone of the template; one that
-/// already has attributes (a subclass set some first) is assigned to by name,
-/// keeping its order, as Python's attribute stores would.
-fn fill(a: &mut Attrs, template: &Attrs, values: Vec<(usize, Value)>) {
-    if a.is_empty() {
-        *a = template.clone();
-        for (at, v) in values {
-            if let Some((_, slot)) = a.get_index_mut(at) {
-                *slot = v;
-            }
-        }
-        return;
-    }
-    let mut values = values.into_iter().peekable();
-    for (at, (k, default)) in template.iter().enumerate() {
-        let v = match values.next_if(|(i, _)| *i == at) {
-            Some((_, v)) => v,
-            None => default.clone(),
-        };
-        a.insert(k.clone(), v);
-    }
-}
-
 /// Call the native `name` (without its `mod:fut.` prefix); `args[0]` is the receiver.
 pub fn call(
     vm: &mut Vm,
@@ -206,7 +56,7 @@ pub fn call(
     kwargs: Vec<(Rc<str>, Value)>,
 ) -> PyResult<Value> {
     if name == "_gather" {
-        return gather(vm, args, &kwargs);
+        return gather::gather(vm, args, &kwargs);
     }
     // The Python-visible method name, for messages only.
     let method = || {
@@ -399,7 +249,7 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         (Attr::Wakeup as usize, wakeup),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
-    let handle = super::aio::spawn(vm, task.clone(), name.to_string());
+    let handle = crate::script::aio::spawn(vm, task.clone(), name.to_string());
     // The core task exists only now: the attribute's place was kept.
     set(t, Attr::Handle, handle);
     if let Value::List(all) = p.state(RunState::AllTasks) {
@@ -448,7 +298,7 @@ fn make_cancelled_error(vm: &Vm, t: &Instance) -> Value {
         Value::None => vec![],
         msg => vec![msg],
     };
-    super::vm::new_instance_with_args(vm.class("CancelledError"), args)
+    crate::script::vm::new_instance_with_args(vm.class("CancelledError"), args)
 }
 
 /// Complete a pending future `me` (whose instance is `t`) with a result.
@@ -507,7 +357,7 @@ fn run_soon(vm: &mut Vm, me: &Value, cb: Value) -> PyResult<()> {
         wake(task);
         return Ok(());
     }
-    super::aio::call_soon(vm, cb, vec![me.clone()]);
+    crate::script::aio::call_soon(vm, cb, vec![me.clone()]);
     Ok(())
 }
 
@@ -524,120 +374,7 @@ fn wakeup_of(cb: &Value) -> Option<&Instance> {
 
 /// Wake a task (its core task steps it next).
 fn wake(task: &Instance) {
-    super::aio::wake(&get(task, Attr::Handle));
-}
-
-/// Read a future's attribute: at its template position when the map is a
-/// template clone (the key there is the template's own), else by name.
-pub(super) fn get(i: &Instance, a: Attr) -> Value {
-    let attrs = i.attrs.borrow();
-    match attrs.get_index(a as usize) {
-        Some((k, v)) if is_template_key(k, a) => v.clone(),
-        _ => attrs.get(a.name()).cloned().unwrap_or_default(),
-    }
-}
-
-/// Write a future's attribute (see [`get`]).
-pub(super) fn set(i: &Instance, a: Attr, v: Value) {
-    let mut attrs = i.attrs.borrow_mut();
-    match attrs.get_index_mut(a as usize) {
-        Some((k, slot)) if is_template_key(k, a) => *slot = v,
-        _ => rebind(&mut attrs, a.name(), v),
-    }
-}
-
-fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
-    INTERNED.with(|t| {
-        t.task
-            .get_index(a as usize)
-            .is_some_and(|(key, _)| Rc::ptr_eq(key, k))
-    })
-}
-
-/// An attribute that is not one of [`Attr`]'s (None when unset).
-pub(super) fn get_named(i: &Instance, name: &str) -> Value {
-    i.attrs.borrow().get(name).cloned().unwrap_or_default()
-}
-
-/// What one `gather()` keeps between its children's completions (the
-/// locals its `_done_callback` closure shares in CPython's `tasks.py`).
-struct Gather {
-    children: Vec<Value>,
-    nfuts: usize,
-    nfinished: usize,
-    outer: Option<Value>,
-    return_exceptions: bool,
-}
-
-/// The done-callback a gather adds to each child: a bound method of its
-/// state, called with the child (see [`call_bound`]).
-const GATHER_DONE: &str = "_done_callback";
-
-/// `asyncio.gather(*coros_or_futures, return_exceptions=False)`.
-fn gather(vm: &mut Vm, args: Vec<Value>, kwargs: &[(Rc<str>, Value)]) -> PyResult<Value> {
-    let mut return_exceptions = false;
-    for (k, v) in kwargs {
-        match &**k {
-            "return_exceptions" => return_exceptions = v.truthy(),
-            other => {
-                return vm.err(
-                    "TypeError",
-                    format!("gather() got an unexpected keyword argument '{other}'"),
-                )
-            }
-        }
-    }
-    let p = prelude(vm)?;
-    if args.is_empty() {
-        let outer = vm.call_sync(&p.global("Future"), vec![], vec![])?;
-        if let Value::Instance(t) = &outer {
-            set(t, Attr::Result, Value::list(vec![]));
-            set(t, Attr::State, State::Finished.value());
-        }
-        return Ok(outer);
-    }
-    let state = Rc::new(std::cell::RefCell::new(Gather {
-        children: Vec::with_capacity(args.len()),
-        nfuts: 0,
-        nfinished: 0,
-        outer: None,
-        return_exceptions,
-    }));
-    let done = Value::BuiltinMethod(Rc::new((
-        Value::Native(NativeObj(state.clone())),
-        Rc::from(GATHER_DONE),
-    )));
-    // CPython maps each distinct argument to one future (a dict keyed by the
-    // argument; coroutines and futures hash by identity).
-    let mut seen: Vec<(Value, Value)> = Vec::new();
-    for arg in args {
-        let known = seen
-            .iter()
-            .find(|(a, _)| a.identity() == arg.identity())
-            .map(|(_, f)| f.clone());
-        let fut = match known {
-            Some(f) => f,
-            None => {
-                let fut = ensure_future(vm, &p, arg.clone())?;
-                state.borrow_mut().nfuts += 1;
-                seen.push((arg, fut.clone()));
-                add_done_callback(vm, &fut, done.clone())?;
-                fut
-            }
-        };
-        state.borrow_mut().children.push(fut);
-    }
-    let children = Value::list(state.borrow().children.clone());
-    let class = p.global("_GatheringFuture");
-    let outer = match fresh_instance(vm, &class, "mod:fut._gathering_init") {
-        Some(t) => {
-            init_gathering(vm, &t, children);
-            Value::Instance(t)
-        }
-        None => vm.call_sync(&class, vec![children], vec![])?,
-    };
-    state.borrow_mut().outer = Some(outer.clone());
-    Ok(outer)
+    crate::script::aio::wake(&get(task, Attr::Handle));
 }
 
 /// A new, uninitialized instance of `class` when its `__init__` is the
@@ -689,85 +426,6 @@ fn ensure_future(vm: &mut Vm, p: &PreludeImage, arg: Value) -> PyResult<Value> {
     }
 }
 
-/// Call a bound method of a native object (a gather's done-callback).
-pub fn call_bound(vm: &mut Vm, obj: &NativeObj, name: &str, args: Vec<Value>) -> PyResult<Value> {
-    match (obj.0.clone().downcast::<std::cell::RefCell<Gather>>(), name) {
-        (Ok(state), GATHER_DONE) => {
-            let fut = args.into_iter().next().unwrap_or_default();
-            gather_done(vm, &state, &fut)?;
-            Ok(Value::None)
-        }
-        _ => vm.err("AttributeError", format!("no native method '{name}'")),
-    }
-}
-
-/// A gather's child finished: fail the outer future at the first error
-/// (unless `return_exceptions`), complete it with every result once all are done.
-fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> PyResult<()> {
-    let Value::Instance(f) = fut else {
-        return Ok(());
-    };
-    let (outer, all_done, return_exceptions) = {
-        let mut g = state.borrow_mut();
-        g.nfinished += 1;
-        (g.outer.clone(), g.nfinished == g.nfuts, g.return_exceptions)
-    };
-    let outer_instance = match &outer {
-        Some(Value::Instance(o)) if State::of(o) == State::Pending => o.clone(),
-        _ => {
-            // Mark the exception retrieved: nobody else will look at it.
-            if State::of(f) != State::Cancelled {
-                set(f, Attr::LogTraceback, Value::Bool(false));
-            }
-            return Ok(());
-        }
-    };
-    let outer = Value::Instance(outer_instance.clone());
-    if !return_exceptions {
-        let exc = match State::of(f) {
-            State::Cancelled => Some(make_cancelled_error(vm, f)),
-            _ => {
-                set(f, Attr::LogTraceback, Value::Bool(false));
-                match get(f, Attr::Exception) {
-                    Value::None => None,
-                    e => Some(e),
-                }
-            }
-        };
-        if let Some(exc) = exc {
-            return set_exception(vm, &outer, &outer_instance, exc);
-        }
-    }
-    if !all_done {
-        return Ok(());
-    }
-    let children = state.borrow().children.clone();
-    let mut results = Vec::with_capacity(children.len());
-    for child in &children {
-        let Value::Instance(c) = child else { continue };
-        let res = if State::of(c) == State::Cancelled {
-            let args = match get(c, Attr::CancelMessage) {
-                Value::None => vec![Value::str("")],
-                msg => vec![msg],
-            };
-            super::vm::new_instance_with_args(vm.class("CancelledError"), args)
-        } else {
-            set(c, Attr::LogTraceback, Value::Bool(false));
-            match get(c, Attr::Exception) {
-                Value::None => get(c, Attr::Result),
-                e => e,
-            }
-        };
-        results.push(res);
-    }
-    if get_named(&outer_instance, "_cancel_requested").truthy() {
-        let exc = make_cancelled_error(vm, f);
-        set_exception(vm, &outer, &outer_instance, exc)
-    } else {
-        set_result(vm, &outer, &outer_instance, Value::list(results))
-    }
-}
-
 /// `Future.set_exception` on a future known to be pending, with an exception instance.
 pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -> PyResult<()> {
     set(t, Attr::Exception, exc);
@@ -775,14 +433,6 @@ pub(super) fn set_exception(vm: &mut Vm, me: &Value, t: &Instance, exc: Value) -
     schedule_callbacks(vm, me)?;
     set(t, Attr::LogTraceback, Value::Bool(true));
     Ok(())
-}
-
-/// `asyncio.run`'s start, once its argument is known to be a coroutine: the
-/// loop is running, and the main task made.
-pub(super) fn start_main(vm: &mut Vm, coro: Value) -> PyResult<Value> {
-    let p = prelude(vm)?;
-    p.set_state(RunState::Running, Value::Bool(true));
-    new_task(vm, &p, coro)
 }
 
 /// `fut.result()` for any value that is a future (None for anything else).
@@ -807,58 +457,4 @@ pub(super) fn set_blocking(fut: &Value, on: bool) {
 /// Is the future (or task) done?
 pub(super) fn is_done(task: &Value) -> bool {
     matches!(task, Value::Instance(t) if State::of(t) != State::Pending)
-}
-
-/// `asyncio.run`'s end: the loop stops, and the main task's result is returned (or raised).
-pub(super) fn main_result(vm: &mut Vm, task: &Value) -> PyResult<Value> {
-    let p = prelude(vm)?;
-    p.set_state(RunState::Running, Value::Bool(false));
-    match task {
-        Value::Instance(t) => result(vm, t),
-        _ => Ok(Value::None),
-    }
-}
-
-/// `asyncio.run`'s shutdown: cancel the tasks still pending and gather them
-/// (None when there are none).
-pub(super) fn start_shutdown(vm: &mut Vm) -> PyResult<Value> {
-    let p = prelude(vm)?;
-    let Value::List(all) = p.state(RunState::AllTasks) else {
-        return Ok(Value::None);
-    };
-    let pending: Vec<Value> = all
-        .borrow()
-        .iter()
-        .filter(|t| matches!(t, Value::Instance(i) if State::of(i) == State::Pending))
-        .cloned()
-        .collect();
-    if pending.is_empty() {
-        return Ok(Value::None);
-    }
-    for t in &pending {
-        let cancel = vm.get_attr(t, "cancel")?;
-        vm.call_sync(&cancel, vec![], vec![])?;
-    }
-    let yes = (Rc::from("return_exceptions"), Value::Bool(true));
-    gather(vm, pending, &[yes])
-}
-
-/// At the end of `asyncio.run`: report each task whose exception nobody retrieved.
-pub(super) fn report_unretrieved(vm: &mut Vm) -> PyResult<Value> {
-    let p = prelude(vm)?;
-    let Value::List(all) = p.state(RunState::AllTasks) else {
-        return Ok(Value::None);
-    };
-    let tasks = all.borrow().clone();
-    for t in &tasks {
-        let Value::Instance(i) = t else { continue };
-        if get(i, Attr::LogTraceback).truthy() {
-            set(i, Attr::LogTraceback, Value::Bool(false));
-            let name = vm.py_str(&get(i, Attr::Name))?;
-            let exc = vm.repr(&get(i, Attr::Exception))?;
-            let msg = format!("Task exception was never retrieved: {name}: {exc}");
-            super::aio::unretrieved(msg);
-        }
-    }
-    Ok(Value::None)
 }

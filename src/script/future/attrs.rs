@@ -1,0 +1,198 @@
+//! What a future's and a task's attributes hold, and where: the per-thread
+//! templates a new instance's attribute map is cloned from, and reads and
+//! writes at an attribute's known position in that map.
+
+use std::rc::Rc;
+
+use crate::script::value::*;
+
+/// A future's `_state`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    Pending,
+    Cancelled,
+    Finished,
+}
+
+impl State {
+    pub(super) fn of(t: &Instance) -> State {
+        match get(t, Attr::State) {
+            Value::Str(s) => INTERNED.with(|k| {
+                // The natives store the interned strings: a pointer compare
+                // decides, unless Python code stored an equal string of its own.
+                if Rc::ptr_eq(&s, &k.states[0]) {
+                    State::Pending
+                } else if Rc::ptr_eq(&s, &k.states[2]) || &*s == "FINISHED" {
+                    State::Finished
+                } else if Rc::ptr_eq(&s, &k.states[1]) || &*s == "CANCELLED" {
+                    State::Cancelled
+                } else {
+                    State::Pending
+                }
+            }),
+            _ => State::Pending,
+        }
+    }
+
+    pub(super) fn value(self) -> Value {
+        let i = match self {
+            State::Pending => 0,
+            State::Cancelled => 1,
+            State::Finished => 2,
+        };
+        INTERNED.with(|k| Value::Str(k.states[i].clone()))
+    }
+}
+
+/// State strings and attribute maps made once per thread: a new future's
+/// attributes are a clone of a template (keys shared by reference count,
+/// hashes already computed) with its own values put in by position.
+pub(super) struct Interned {
+    pub(super) states: [Rc<str>; 3],
+    /// `Future.__init__`'s attributes, in its order, with their defaults.
+    pub(super) future: Attrs,
+    /// The future's, then what `Task.__init__` adds, in its order.
+    pub(super) task: Attrs,
+}
+
+/// The attributes of a future, then those a task adds, in the order
+/// `Future.__init__` and `Task.__init__` make them: a new instance's map is a
+/// template clone, so each sits at its own position there (see [`get`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+// Every position is named, whether or not Rust code reads it.
+#[allow(dead_code)]
+pub(in crate::script) enum Attr {
+    Loop,
+    State,
+    Result,
+    Exception,
+    Callbacks,
+    CancelMessage,
+    CancelledExc,
+    LogTraceback,
+    Name,
+    MustCancel,
+    FutWaiter,
+    Coro,
+    NumCancelsRequested,
+    IoWaiting,
+    IoCancelled,
+    IoCancelMsg,
+    NextExc,
+    Wakeup,
+    Handle,
+}
+
+impl Attr {
+    /// Its name in the instance's attribute map.
+    fn name(self) -> &'static str {
+        ATTR_NAMES[self as usize]
+    }
+}
+
+const ATTR_NAMES: [&str; 19] = [
+    "_loop",
+    "_state",
+    "_result",
+    "_exception",
+    "_callbacks",
+    "_cancel_message",
+    "_cancelled_exc",
+    "_log_traceback",
+    "_name",
+    "_must_cancel",
+    "_fut_waiter",
+    "_coro",
+    "_num_cancels_requested",
+    "_io_waiting",
+    "_io_cancelled",
+    "_io_cancel_msg",
+    "_next_exc",
+    "_wakeup",
+    "_handle",
+];
+
+/// How many of them a plain future has.
+const FUTURE_ATTRS: usize = 8;
+
+/// The value a new future or task starts with for `name` (before its own values are put in).
+fn default_of(name: &str, pending: &Rc<str>) -> Value {
+    match name {
+        "_state" => Value::Str(pending.clone()),
+        "_num_cancels_requested" => Value::Int(0),
+        "_log_traceback" | "_must_cancel" | "_io_waiting" | "_io_cancelled" => Value::Bool(false),
+        _ => Value::None,
+    }
+}
+
+thread_local! {
+    pub(super) static INTERNED: Interned = {
+        let states = ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from);
+        let template = |names: &[&str]| -> Attrs {
+            names.iter().map(|n| (Rc::from(*n), default_of(n, &states[0]))).collect()
+        };
+        let task = template(&ATTR_NAMES);
+        Interned {
+            // The same keys as the task's: a future's attributes are found at their positions too.
+            future: task.iter().take(FUTURE_ATTRS).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            task,
+            states,
+        }
+    };
+}
+
+/// Give `a` the attributes of `template`, then `values` at their positions
+/// in it: a fresh instance's map becomes a clone of the template; one that
+/// already has attributes (a subclass set some first) is assigned to by name,
+/// keeping its order, as Python's attribute stores would.
+pub(super) fn fill(a: &mut Attrs, template: &Attrs, values: Vec<(usize, Value)>) {
+    if a.is_empty() {
+        *a = template.clone();
+        for (at, v) in values {
+            if let Some((_, slot)) = a.get_index_mut(at) {
+                *slot = v;
+            }
+        }
+        return;
+    }
+    let mut values = values.into_iter().peekable();
+    for (at, (k, default)) in template.iter().enumerate() {
+        let v = match values.next_if(|(i, _)| *i == at) {
+            Some((_, v)) => v,
+            None => default.clone(),
+        };
+        a.insert(k.clone(), v);
+    }
+}
+
+/// Read a future's attribute: at its template position when the map is a
+/// template clone (the key there is the template's own), else by name.
+pub(in crate::script) fn get(i: &Instance, a: Attr) -> Value {
+    let attrs = i.attrs.borrow();
+    match attrs.get_index(a as usize) {
+        Some((k, v)) if is_template_key(k, a) => v.clone(),
+        _ => attrs.get(a.name()).cloned().unwrap_or_default(),
+    }
+}
+
+/// Write a future's attribute (see [`get`]).
+pub(in crate::script) fn set(i: &Instance, a: Attr, v: Value) {
+    let mut attrs = i.attrs.borrow_mut();
+    match attrs.get_index_mut(a as usize) {
+        Some((k, slot)) if is_template_key(k, a) => *slot = v,
+        _ => rebind(&mut attrs, a.name(), v),
+    }
+}
+
+fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
+    INTERNED.with(|t| {
+        t.task
+            .get_index(a as usize)
+            .is_some_and(|(key, _)| Rc::ptr_eq(key, k))
+    })
+}
+
+/// An attribute that is not one of [`Attr`]'s (None when unset).
+pub(in crate::script) fn get_named(i: &Instance, name: &str) -> Value {
+    i.attrs.borrow().get(name).cloned().unwrap_or_default()
+}
