@@ -887,8 +887,10 @@ pub fn call_builtin(
             Value::None => Value::Builtin(Builtin("NoneType")),
             Value::Coro(_) => Value::Builtin(Builtin("coroutine")),
             Value::Func(_) => Value::Builtin(Builtin("function")),
-            Value::Method(_) => Value::Builtin(Builtin("method")),
-            Value::Builtin(_) | Value::BuiltinMethod(_) => {
+            Value::Method(m) if !matches!(m.1, Value::Builtin(_)) => {
+                Value::Builtin(Builtin("method"))
+            }
+            Value::Method(_) | Value::Builtin(_) | Value::BuiltinMethod(_) => {
                 Value::Builtin(Builtin("builtin_function_or_method"))
             }
             Value::Module(_) => Value::Builtin(Builtin("module")),

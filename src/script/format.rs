@@ -114,6 +114,13 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             n => format!("<built-in function {n}>"),
         },
         Value::BuiltinMethod(m) => format!("<built-in method {}>", m.1),
+        Value::Method(m) if matches!(m.1, Value::Builtin(_)) => {
+            let Value::Builtin(b) = &m.1 else {
+                unreachable!("matched above")
+            };
+            let n = super::future::method_name(b.0);
+            format!("<built-in method {n} of {} object>", vm.type_name(&m.0))
+        }
         Value::Method(m) => {
             let n = match &m.1 {
                 Value::Func(f) => f.code.name.to_string(),

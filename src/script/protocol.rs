@@ -27,6 +27,10 @@ impl Vm {
             Value::Func(_) => "function".into(),
             Value::Builtin(_) => "builtin_function_or_method".into(),
             Value::BuiltinMethod(_) => "builtin_function_or_method".into(),
+            // The prelude's native Future methods, bound (CPython's C methods).
+            Value::Method(m) if matches!(m.1, Value::Builtin(_)) => {
+                "builtin_function_or_method".into()
+            }
             Value::Method(_) => "method".into(),
             Value::Class(_) => "type".into(),
             Value::Instance(i) => i.class.name.to_string(),

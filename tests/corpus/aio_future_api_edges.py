@@ -53,7 +53,7 @@ async def main():
     asyncio.Future.set_result(s, "via the class")
     print(s.result(), repr(s))
     bound = s.result
-    print(bound())
+    print(bound(), type(bound).__name__, callable(bound))
 
     async def work():
         return 5

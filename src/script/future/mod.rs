@@ -59,10 +59,7 @@ pub fn call(
         return gather::gather(vm, args, &kwargs);
     }
     // The Python-visible method name, for messages only.
-    let method = || {
-        let m = name.strip_prefix("_future_").unwrap_or(name);
-        m.strip_prefix("_task_").unwrap_or(m).to_string()
-    };
+    let method = || method_name(name).to_string();
     let Some(Value::Instance(t)) = args.first() else {
         let what = args.first().map(|a| vm.type_name(a)).unwrap_or_default();
         return vm.err(
@@ -190,6 +187,13 @@ pub fn call(
         }
         other => return vm.err("AttributeError", format!("no native '{other}'")),
     })
+}
+
+/// The Python name of the native method `builtin` (`mod:fut._future_done` is `done`).
+pub(super) fn method_name(builtin: &str) -> &str {
+    let n = builtin.strip_prefix("mod:fut.").unwrap_or(builtin);
+    let n = n.strip_prefix("_future_").unwrap_or(n);
+    n.strip_prefix("_task_").unwrap_or(n)
 }
 
 fn prelude(vm: &Vm) -> PyResult<Rc<PreludeImage>> {
