@@ -53,10 +53,7 @@ impl Vm {
                     return Ok(v.clone());
                 }
                 match inst.class.lookup(name) {
-                    Some(Value::Func(f)) => Ok(Value::Method(Rc::new((o.clone(), Value::Func(f))))),
-                    Some(Value::Builtin(b)) if b.binds() => {
-                        Ok(Value::Method(Rc::new((o.clone(), Value::Builtin(b)))))
-                    }
+                    Some(f) if f.binds_to_instance() => Ok(Value::Method(Rc::new((o.clone(), f)))),
                     Some(v) => Ok(v),
                     None => match name {
                         "__class__" => Ok(Value::Class(inst.class.clone())),

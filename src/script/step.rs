@@ -103,7 +103,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
                 set(t, Attr::NextExc, e);
                 return Ok(Next::Again);
             }
-            set_named(r, "_asyncio_future_blocking", Value::Bool(false));
+            future::set_blocking(&result, false);
             // Future's own add_done_callback at once; a subclass's override through a call.
             let own = r.class.lookup("add_done_callback");
             if matches!(&own, Some(Value::Builtin(b)) if b.0 == "mod:fut._future_add_done_callback")
@@ -175,10 +175,6 @@ fn get_instance_attr(v: &Value, name: &str) -> Value {
         Value::Instance(i) => get_named(i, name),
         _ => Value::None,
     }
-}
-
-fn set_named(i: &Instance, name: &str, v: Value) {
-    rebind(&mut i.attrs.borrow_mut(), name, v);
 }
 
 fn method(

@@ -115,15 +115,6 @@ pub fn rebind(attrs: &mut Attrs, name: &str, v: Value) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Builtin(pub &'static str);
 
-impl Builtin {
-    /// Does an instance lookup bind it to the receiver, as a `def` would be?
-    /// The prelude's native `Future` methods do (CPython's C methods are
-    /// descriptors); other builtins stored on a class do not.
-    pub fn binds(&self) -> bool {
-        self.0.starts_with("mod:fut.")
-    }
-}
-
 /// A module object: `asyncio`, `time`, `random`.
 #[derive(Debug)]
 pub struct ModuleObj {
@@ -316,6 +307,18 @@ impl Value {
     /// Build a tuple value.
     pub fn tuple(v: Vec<Value>) -> Value {
         Value::Tuple(Rc::from(v))
+    }
+
+    /// Does this class attribute bind to an instance it is looked up on (a
+    /// bound method), as a `def` does? The prelude's native `Future`
+    /// methods do too (CPython's C methods are descriptors); other builtins
+    /// stored on a class do not.
+    pub fn binds_to_instance(&self) -> bool {
+        match self {
+            Value::Func(_) => true,
+            Value::Builtin(b) => b.0.starts_with("mod:fut."),
+            _ => false,
+        }
     }
 
     /// An address-free identity for `is` and for hashing identity-keyed objects (never printed).

@@ -128,8 +128,6 @@ pub struct Vm {
     reraised: bool,
     /// The frame `drive` runs a coroutine above (its sentinel), while it does.
     driver_base: Option<usize>,
-    /// The driven coroutine returned (rather than yielded) to `drive`.
-    base_returned: bool,
 }
 
 /// Vectors kept for reuse, and the largest capacity worth keeping.
@@ -168,7 +166,6 @@ impl Vm {
             limits: Limits::default(),
             reraised: false,
             driver_base: None,
-            base_returned: false,
         }
     }
 
@@ -1222,15 +1219,12 @@ impl Vm {
                 v
             }
             FrameKind::CoroBase(c) if self.driver_base == Some(idx - 1) => {
-                // Returning straight to `drive`: the value goes back as it
-                // is, without the StopIteration a Python caller would catch.
+                // Returning straight to `drive` (whose `run` has the sentinel
+                // below as its base): the value goes back as it is, without
+                // the StopIteration a Python caller would catch, and without
+                // running the sentinel's `Return` (not the program's work).
                 c.state.set(CoroState::Done);
-                self.base_returned = true;
-                if idx - 1 == base {
-                    // Skip the sentinel's own `Return`: it is not the program's work.
-                    return Ok(Some(v));
-                }
-                v
+                return Ok(Some(v));
             }
             FrameKind::CoroBase(c) => {
                 c.state.set(CoroState::Done);
@@ -1322,15 +1316,20 @@ impl Vm {
     /// (`resume_coro`).
     fn await_future(&mut self, fut: Value) -> PyResult<()> {
         if super::future::is_done(&fut) {
-            let r = super::future::result_of(self, &fut)?;
-            if let Some(f) = self.frames.last_mut() {
-                f.stack.push(r);
-            }
-            return Ok(());
+            return self.push_future_result(&fut);
         }
         super::future::set_blocking(&fut, true);
         let c = self.suspend(fut.clone())?;
         *c.awaiting.borrow_mut() = Some(fut);
+        Ok(())
+    }
+
+    /// The value of `await fut` for a done future: its result on the awaiting frame's stack, or its exception.
+    fn push_future_result(&mut self, fut: &Value) -> PyResult<()> {
+        let r = super::future::result_of(self, fut)?;
+        if let Some(f) = self.frames.last_mut() {
+            f.stack.push(r);
+        }
         Ok(())
     }
 
@@ -1495,11 +1494,7 @@ impl Vm {
             if !super::future::is_done(&fut) {
                 return self.err("RuntimeError", "await wasn't used with future");
             }
-            let r = super::future::result_of(self, &fut)?;
-            if let Some(f) = self.frames.last_mut() {
-                f.stack.push(r);
-            }
-            return Ok(());
+            return self.push_future_result(&fut);
         }
         match throw {
             Some(e) => Err(self.make_exc(e)?),
@@ -1603,10 +1598,7 @@ impl Vm {
             handling: None,
         });
         let base = self.frames.len() - 1;
-        let outer = (
-            self.driver_base.replace(base),
-            std::mem::take(&mut self.base_returned),
-        );
+        let outer = self.driver_base.replace(base);
         let started = match self.resume_coro(c, send, throw) {
             Ok(()) => self.run(base),
             Err(exc) => match self.unwind(exc, base) {
@@ -1615,11 +1607,11 @@ impl Vm {
                 Err(e) => Err(e),
             },
         };
-        let returned = std::mem::replace(&mut self.base_returned, outer.1);
-        self.driver_base = outer.0;
+        self.driver_base = outer;
         self.frames.truncate(base);
         match started {
-            Ok(v) if returned => Drive::Returned(v),
+            // A yield leaves the coroutine suspended; only a return ends it.
+            Ok(v) if c.state.get() == CoroState::Done => Drive::Returned(v),
             Ok(v) => Drive::Yielded(v),
             Err(e)
                 if self.hazard.is_none()
@@ -1643,16 +1635,11 @@ impl Vm {
                 let f = match own {
                     Some(f) => f,
                     None => match inst.class.lookup(name) {
-                        Some(Value::Func(func)) => {
+                        Some(f) if f.binds_to_instance() => {
                             // The argument vector is pooled and roomy: shifting beats a new one.
                             let mut args = args;
                             args.insert(0, obj.clone());
-                            return self.do_call(fi, Value::Func(func), args, vec![]);
-                        }
-                        Some(Value::Builtin(b)) if b.binds() => {
-                            let mut args = args;
-                            args.insert(0, obj.clone());
-                            return self.do_call(fi, Value::Builtin(b), args, vec![]);
+                            return self.do_call(fi, f, args, vec![]);
                         }
                         Some(other) => other,
                         None => self.get_attr(&obj, name)?,

@@ -15,7 +15,8 @@ use crate::script::vm::{PyResult, Vm};
 /// What one `gather()` keeps between its children's completions (the
 /// locals its `_done_callback` closure shares in CPython's `tasks.py`).
 struct Gather {
-    children: Vec<Value>,
+    /// The same list as the outer future's `_children` (one object, as in CPython).
+    children: Rc<std::cell::RefCell<Vec<Value>>>,
     nfuts: usize,
     nfinished: usize,
     outer: Option<Value>,
@@ -48,13 +49,12 @@ pub(super) fn gather(
     if args.is_empty() {
         let outer = vm.call_sync(&p.global("Future"), vec![], vec![])?;
         if let Value::Instance(t) = &outer {
-            set(t, Attr::Result, Value::list(vec![]));
-            set(t, Attr::State, State::Finished.value());
+            set_result(vm, &outer, t, Value::list(vec![]))?;
         }
         return Ok(outer);
     }
     let state = Rc::new(std::cell::RefCell::new(Gather {
-        children: Vec::with_capacity(args.len()),
+        children: Rc::new(std::cell::RefCell::new(Vec::with_capacity(args.len()))),
         nfuts: 0,
         nfinished: 0,
         outer: None,
@@ -82,9 +82,9 @@ pub(super) fn gather(
                 fut
             }
         };
-        state.borrow_mut().children.push(fut);
+        state.borrow().children.borrow_mut().push(fut);
     }
-    let children = Value::list(state.borrow().children.clone());
+    let children = Value::List(state.borrow().children.clone());
     let class = p.global("_GatheringFuture");
     let outer = match fresh_instance(vm, &class, "mod:fut._gathering_init") {
         Some(t) => {
@@ -154,7 +154,7 @@ fn gather_done(vm: &mut Vm, state: &std::cell::RefCell<Gather>, fut: &Value) -> 
     if !all_done {
         return Ok(());
     }
-    let children = state.borrow().children.clone();
+    let children = state.borrow().children.borrow().clone();
     let mut results = Vec::with_capacity(children.len());
     for child in &children {
         let Value::Instance(c) = child else { continue };

@@ -8,7 +8,7 @@
 //! queues, `wait_for`) and `step.rs` see exactly the objects they saw before.
 //! The prelude binds these natives as methods (`done = _future_done`); an
 //! instance lookup binds a `mod:fut.` builtin to its receiver as it would a
-//! `def` (see [`Builtin::binds`]). Each follows CPython 3.11's
+//! `def` (see [`Value::binds_to_instance`]). Each follows CPython 3.11's
 //! `Lib/asyncio/futures.py` and `tasks.py` step for step.
 
 use std::rc::Rc;
