@@ -386,6 +386,10 @@ fn every_error_a_user_can_cause_is_pointed_and_suggests_the_fix() {
         for want in case.says {
             assert!(err.contains(want), "{did}: says {want:?} in\n{err}");
         }
+        assert!(
+            !err.contains("awaitsim: awaitsim:"),
+            "{did}: the prefix once\n{err}"
+        );
         if let Some((source, col)) = case.caret {
             assert!(
                 caret_under(err, source, col),

@@ -113,14 +113,16 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Read a scenario file, or say why not in words a person can act on.
 pub fn read_scenario(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => missing(path),
+        // The loaders' callers print this as it is: it carries the prefix.
+        std::io::ErrorKind::NotFound => format!("awaitsim: {}", missing(path)),
         _ => format!("awaitsim: cannot read {}: {e}", path.display()),
     })
 }
 
+/// Why `path` cannot be a scenario (unprefixed: `collect_files`' callers add `awaitsim: `).
 fn missing(path: &Path) -> String {
     format!(
-        "awaitsim: {}: no such file or directory; name a scenario file (like sims/race.py)",
+        "{}: no such file or directory; name a scenario file (like sims/race.py)",
         path.display()
     )
 }
