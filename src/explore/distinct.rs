@@ -95,11 +95,6 @@ impl Distinct {
         }
     }
 
-    /// The cap it was made with (after a merge, the smaller one).
-    pub fn cap(&self) -> usize {
-        self.cap
-    }
-
     /// Records `hash`, seen at schedule `index`. Cheap when indices mostly
     /// increase (as in a worker); out of order below the bound it scans the
     /// exact part once.
@@ -144,23 +139,37 @@ impl Distinct {
             *e = (*e).min(i);
         }
         let over = self.sketch.is_some() || other.sketch.is_some() || pairs.len() > cap;
-        let sketch = over.then(|| {
-            // A side without a sketch never dropped a pair: its exact part is all it saw.
-            let mut s = self.sketch.take().unwrap_or_else(|| Sketch::of(&pairs));
-            match &other.sketch {
-                Some(o) => s.merge(o),
-                None => other.exact.iter().for_each(|(&h, &i)| s.insert(h, i)),
+        if !over {
+            // Nothing was dropped on either side, and nothing needs to be.
+            *self = Distinct::with_cap(cap);
+            self.exact = pairs;
+            return;
+        }
+        // A side without a sketch never dropped a pair: its exact part is all it saw.
+        let sketch = match (self.sketch.take(), &other.sketch) {
+            (Some(mut s), Some(o)) => {
+                s.merge(o);
+                s
             }
-            s
-        });
+            (Some(mut s), None) => {
+                other.exact.iter().for_each(|(&h, &i)| s.insert(h, i));
+                s
+            }
+            (None, Some(o)) => {
+                let mut s = o.clone();
+                pairs.iter().for_each(|(&h, &i)| s.insert(h, i));
+                s
+            }
+            (None, None) => Sketch::of(&pairs),
+        };
         let mut by_index: Vec<(u64, u64)> = pairs.into_iter().map(|(h, i)| (i, h)).collect();
         by_index.sort_unstable();
         by_index.truncate(cap + 1);
         *self = Distinct {
             cap,
-            bound: sketch.as_ref().and_then(|_| by_index.last().copied()),
+            bound: by_index.last().copied(),
             exact: by_index.into_iter().map(|(i, h)| (h, i)).collect(),
-            sketch,
+            sketch: Some(sketch),
         };
     }
 

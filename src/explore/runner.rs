@@ -118,12 +118,7 @@ pub fn explore_with_progress<T: Target + ?Sized>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Exploration {
     let start = Instant::now();
-    // Only PCT reads the horizon: the probe run is skipped for the others.
-    let horizon = if config.strategy.uses_pct() {
-        pct_horizon(target, config)
-    } else {
-        1
-    };
+    let horizon = pct_horizon(target, config);
     let (limit, deadline) = match config.amount {
         Amount::Seeds(n) => (n, None),
         Amount::Time(d) => (u64::MAX, Some(start + d)),
@@ -264,8 +259,12 @@ pub fn explore_with_progress<T: Target + ?Sized>(
 /// PCT places its change points within the first `horizon` choices of a
 /// run; measure a run's length once under FIFO with seed 0, so the horizon
 /// depends only on the program and the fault plan, and a single schedule
-/// replays with the same horizon as the exploration that found it.
+/// replays with the same horizon as the exploration that found it. Only
+/// PCT reads it: for the other strategies there is no probe run (1).
 pub fn pct_horizon<T: Target + ?Sized>(target: &T, config: &ExploreConfig) -> u64 {
+    if !config.strategy.uses_pct() {
+        return 1;
+    }
     let mut probe = Sim::new(0)
         .faults(config.faults.clone())
         .budget(config.budget)

@@ -55,7 +55,7 @@ pub fn sim_for<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Sim {
         .budget(spec.budget)
         .hazards(spec.hazards)
         .trace(spec.trace);
-    if matches!(spec.strategy, Strategy::Pct { .. }) && spec.schedule.is_none() {
+    if spec.schedule.is_none() {
         let mut cfg = ExploreConfig::seeds(1);
         cfg.strategy = StrategyChoice::Single(spec.strategy);
         cfg.faults = spec.faults.clone();

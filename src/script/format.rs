@@ -114,20 +114,17 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             n => format!("<built-in function {n}>"),
         },
         Value::BuiltinMethod(m) => format!("<built-in method {}>", m.1),
-        Value::Method(m) if matches!(m.1, Value::Builtin(_)) => {
-            let Value::Builtin(b) = &m.1 else {
-                unreachable!("matched above")
-            };
-            let n = super::future::method_name(b.0);
-            format!("<built-in method {n} of {} object>", vm.type_name(&m.0))
-        }
         Value::Method(m) => {
-            let n = match &m.1 {
-                Value::Func(f) => f.code.name.to_string(),
-                _ => "?".into(),
-            };
             let tn = vm.type_name(&m.0);
-            format!("<bound method {tn}.{n}>")
+            match &m.1 {
+                // The prelude's native Future methods (CPython's C methods).
+                Value::Builtin(b) => format!(
+                    "<built-in method {} of {tn} object>",
+                    super::future::method_name(b.0)
+                ),
+                Value::Func(f) => format!("<bound method {tn}.{}>", f.code.name),
+                _ => format!("<bound method {tn}.?>"),
+            }
         }
         Value::Class(c) => {
             if c.builtin {
@@ -238,67 +235,6 @@ fn join_reprs(vm: &mut Vm, items: &[Value]) -> PyResult<String> {
         parts.push(repr(vm, it)?);
     }
     Ok(parts.join(", "))
-}
-
-/// The order CPython would give ints inserted in `d`'s order into a fresh set (no removals).
-///
-/// Only a fallback: sets keep CPython's table as they change (`pyset.rs`) while every member is an
-/// int; this serves a set that held other values before and holds only ints again.
-pub fn set_order(d: &Dict) -> Vec<Value> {
-    let items: Vec<Value> = d.keys().map(|k| k.0.clone()).collect();
-    let all_int = items
-        .iter()
-        .all(|v| matches!(v, Value::Int(_) | Value::Bool(_)));
-    if !all_int || items.is_empty() {
-        return items;
-    }
-    // Replay CPython's setobject.c: insert in order, resize to the smallest power of two above used*4
-    // when fill*5 >= mask*3, re-inserting in old slot order.
-    let mut table: Vec<Option<(u64, Value)>> = vec![None; 8];
-    let mut used = 0usize;
-    for v in items {
-        let h = match v {
-            Value::Int(-1) => -2i64 as u64,
-            Value::Int(i) => i as u64,
-            Value::Bool(b) => b as u64,
-            _ => 0,
-        };
-        set_insert(&mut table, h, v);
-        used += 1;
-        let mask = table.len() - 1;
-        if used * 5 >= mask * 3 {
-            let mut newsize = 8;
-            while newsize <= used * 4 {
-                newsize <<= 1;
-            }
-            let old = std::mem::replace(&mut table, vec![None; newsize]);
-            for (h, v) in old.into_iter().flatten() {
-                set_insert(&mut table, h, v);
-            }
-        }
-    }
-    table.into_iter().flatten().map(|(_, v)| v).collect()
-}
-
-fn set_insert(table: &mut [Option<(u64, Value)>], h: u64, v: Value) {
-    let mask = table.len() - 1;
-    let mut perturb = h;
-    let mut i = (h as usize) & mask;
-    loop {
-        let probes = if i + 9 <= mask { 9 } else { 0 };
-        for j in 0..=probes {
-            if table[i + j].is_none() {
-                table[i + j] = Some((h, v));
-                return;
-            }
-        }
-        perturb >>= 5;
-        i = (i
-            .wrapping_mul(5)
-            .wrapping_add(1)
-            .wrapping_add(perturb as usize))
-            & mask;
-    }
 }
 
 struct Spec {

@@ -394,7 +394,7 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                 }
                 "symmetric_difference" => {
                     let r = Rc::new(RefCell::new(SetObj::default()));
-                    super::builtins::set_update(vm, &r, &a0.clone().unwrap_or_default())?;
+                    super::builtins::set_update(vm, &r, &a0.unwrap_or_default())?;
                     pyset::toggle(&mut r.borrow_mut(), &s.borrow());
                     Value::Set(r)
                 }

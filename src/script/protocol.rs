@@ -124,21 +124,18 @@ impl Vm {
     }
 
     pub(super) fn set_attr(&mut self, o: &Value, name: Rc<str>, v: Value) -> PyResult<()> {
-        if let Some(p) = &self.prelude {
-            if p.owns(o) {
-                super::modules::discard_prelude(p);
-            }
-        }
         match o {
             Value::Instance(inst) => {
                 inst.attrs.borrow_mut().insert(name, v);
                 Ok(())
             }
             Value::Class(c) if !c.builtin => {
+                self.retire_prelude_if_owned(o);
                 c.attrs.borrow_mut().insert(name, v);
                 Ok(())
             }
             Value::Module(m) => {
+                self.retire_prelude_if_owned(o);
                 m.attrs.borrow_mut().insert(name, v);
                 Ok(())
             }
@@ -148,6 +145,16 @@ impl Vm {
                     "AttributeError",
                     format!("'{tn}' object has no attribute '{name}'"),
                 )
+            }
+        }
+    }
+
+    /// A write to the shared prelude's module or one of its classes
+    /// (monkeypatching) retires the image (`modules::PreludeImage`).
+    fn retire_prelude_if_owned(&self, o: &Value) {
+        if let Some(p) = &self.prelude {
+            if p.owns(o) {
+                super::modules::discard_prelude(p);
             }
         }
     }

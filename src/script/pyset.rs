@@ -381,8 +381,19 @@ impl SetObj {
     pub fn order(&self) -> Vec<Value> {
         match &self.table {
             Some(t) => t.members().cloned().collect(),
-            // Ints again after other values left: replay their insertions.
-            None => super::format::set_order(&self.items),
+            // Ints again after other values left: CPython's table for
+            // them, inserted in this set's order (it had no removals since).
+            None => {
+                let keys = self.items.keys().map(|k| &k.0);
+                if self.items.is_empty() || !keys.clone().all(|v| int_hash(v).is_some()) {
+                    return keys.cloned().collect();
+                }
+                let mut t = IntTable::default();
+                for v in keys {
+                    t.add(int_hash(v).unwrap_or_default(), v.clone());
+                }
+                t.members().cloned().collect()
+            }
         }
     }
 }

@@ -25,9 +25,14 @@ const SCHEDULE_STREAM: u64 = 0;
 /// Stream of the fault draws made outside any task's step.
 const LOOP_FAULT_STREAM: u64 = u64::MAX;
 
-/// The stream of the fault draws made in `task`'s steps (or outside any).
-fn fault_stream(task: Option<TaskId>) -> u64 {
-    task.map_or(LOOP_FAULT_STREAM, |t| t.index() as u64 + 1)
+/// Where the fault draws of `task`'s steps (or of none) are kept in
+/// `Decider::faults`, and their stream: the slot number, but the loop's
+/// stream for slot 0 (stream 0 is the scheduling stream).
+fn fault_slot(task: Option<TaskId>) -> (usize, u64) {
+    match task {
+        Some(t) => (t.index() + 1, t.index() as u64 + 1),
+        None => (0, LOOP_FAULT_STREAM),
+    }
 }
 
 /// A seeded random source. Strategies draw from the run's scheduling
@@ -77,9 +82,9 @@ impl SimRng {
 pub(crate) struct Decider {
     /// The scheduling stream.
     pub rng: SimRng,
-    /// The fault streams: one per task (by index), then the loop's; each
-    /// keyed when the run first draws from it (a run without faults never
-    /// does).
+    /// The fault streams: the loop's in slot 0, then one per task (task
+    /// index + 1, its stream number too); each keyed when the run first draws
+    /// from it (a run without faults never does).
     faults: Vec<Option<SimRng>>,
     seed: u64,
     log: Vec<u64>,
@@ -150,15 +155,12 @@ impl Decider {
         let v = match self.replayed(clamp) {
             Some(v) => v,
             None => {
-                let slot = task.map_or(0, |t| t.index() + 1);
+                let (slot, stream) = fault_slot(task);
                 if self.faults.len() <= slot {
                     self.faults.resize_with(slot + 1, || None);
                 }
                 let seed = self.seed;
-                fresh(
-                    self.faults[slot]
-                        .get_or_insert_with(|| SimRng::stream(seed, fault_stream(task))),
-                )
+                fresh(self.faults[slot].get_or_insert_with(|| SimRng::stream(seed, stream)))
             }
         };
         self.log.push(v);
@@ -196,7 +198,7 @@ mod tests {
             let (mut a, mut b, mut c) = (
                 SimRng::new(seed),
                 SimRng::stream(seed, SCHEDULE_STREAM),
-                SimRng::stream(seed, fault_stream(Some(TaskId(0)))),
+                SimRng::stream(seed, fault_slot(Some(TaskId(0))).1),
             );
             let a: Vec<u64> = (0..40).map(|_| a.next_u64()).collect();
             let b: Vec<u64> = (0..40).map(|_| b.next_u64()).collect();
