@@ -46,19 +46,20 @@ fn growth(src: &str, opts: &RunOptions, runs: usize) -> isize {
     LIVE.load(Ordering::Relaxed) - before
 }
 
-const CASES: &[(&str, &str)] = &[
-    ("ends normally", "import asyncio\n\nasync def w(q):\n    await q.put(1)\n\nasync def main():\n    q = asyncio.Queue()\n    await asyncio.gather(w(q), w(q))\n    print(q.qsize())\n\nasyncio.run(main())\n"),
-    ("uncaught exception", "import asyncio\n\nasync def main():\n    t = asyncio.create_task(asyncio.sleep(1))\n    raise ValueError('x')\n\nasyncio.run(main())\n"),
-    ("op budget in a task", "import asyncio\n\nclass Box:\n    def __init__(self):\n        self.me = self\n\nasync def spin(b):\n    while True:\n        b.me = b\n\nasync def main():\n    t = asyncio.create_task(spin(Box()))\n    await asyncio.sleep(1)\n\nasyncio.run(main())\n"),
-    ("op budget at module level", "xs = []\nwhile True:\n    xs = [xs]\n"),
-    ("op budget inside a nested call", "import asyncio\n\ndef key(x):\n    while True:\n        pass\n\nasync def main():\n    print(sorted([3, 1, 2], key=key))\n\nasyncio.run(main())\n"),
-    ("recursion error", "def f(n):\n    return f(n + 1)\n\nf(0)\n"),
-    ("allocation budget", "import asyncio\n\nasync def main():\n    xs = [asyncio.Event()] * 100\n\nasyncio.run(main())\n"),
-    ("step budget with tasks waiting", "import asyncio\n\nasync def ping(q, r):\n    while True:\n        await r.put(await q.get())\n\nasync def main():\n    a, b = asyncio.Queue(), asyncio.Queue()\n    await a.put(1)\n    await asyncio.gather(ping(a, b), ping(b, a))\n\nasyncio.run(main())\n"),
-    ("time budget with timers pending", "import asyncio\n\nasync def tick(e):\n    while True:\n        await asyncio.sleep(1)\n        e.set()\n\nasync def main():\n    e = asyncio.Event()\n    await asyncio.gather(tick(e), tick(e), e.wait())\n    await asyncio.sleep(10 ** 9)\n\nasyncio.run(main())\n"),
-    ("task budget", "import asyncio\n\nasync def spawn(n):\n    asyncio.create_task(spawn(n + 1))\n    await asyncio.sleep(1)\n\nasyncio.run(spawn(0))\n"),
-    ("step budget while main awaits a task", "import asyncio\n\nasync def spin():\n    while True:\n        await asyncio.sleep(0)\n\nasync def main():\n    await asyncio.create_task(spin())\n\nasyncio.run(main())\n"),
-    ("deadlock", "import asyncio\n\nasync def main():\n    lock = asyncio.Lock()\n    await lock.acquire()\n    async with lock:\n        pass\n\nasyncio.run(main())\n"),
+/// (name, program, what its stderr says: the way the case claims to end).
+const CASES: &[(&str, &str, &str)] = &[
+    ("ends normally", "import asyncio\n\nasync def w(q):\n    await q.put(1)\n\nasync def main():\n    q = asyncio.Queue()\n    await asyncio.gather(w(q), w(q))\n    print(q.qsize())\n\nasyncio.run(main())\n", ""),
+    ("uncaught exception", "import asyncio\n\nasync def main():\n    t = asyncio.create_task(asyncio.sleep(1))\n    raise ValueError('x')\n\nasyncio.run(main())\n", "ValueError: x"),
+    ("op budget in a task", "import asyncio\n\nclass Box:\n    def __init__(self):\n        self.me = self\n\nasync def spin(b):\n    while True:\n        b.me = b\n\nasync def main():\n    t = asyncio.create_task(spin(Box()))\n    await asyncio.sleep(1)\n\nasyncio.run(main())\n", "never-yields at 0.000s in task Task-2"),
+    ("op budget at module level", "xs = []\nwhile True:\n    xs = [xs]\n", "never-yields at 0.000s in task main"),
+    ("op budget inside a nested call", "import asyncio\n\ndef key(x):\n    while True:\n        pass\n\nasync def main():\n    print(sorted([3, 1, 2], key=key))\n\nasyncio.run(main())\n", "never-yields at 0.000s in task Task-1 (leak.py:4)"),
+    ("recursion error", "def f(n):\n    return f(n + 1)\n\nf(0)\n", "RecursionError"),
+    ("allocation budget", "import asyncio\n\nasync def main():\n    xs = [asyncio.Event()] * 100\n\nasyncio.run(main())\n", "MemoryError: allocation budget exceeded"),
+    ("step budget with tasks waiting", "import asyncio\n\nasync def ping(q, r):\n    while True:\n        await r.put(await q.get())\n\nasync def main():\n    a, b = asyncio.Queue(), asyncio.Queue()\n    await a.put(1)\n    await asyncio.gather(ping(a, b), ping(b, a))\n\nasyncio.run(main())\n", "more than 300 steps"),
+    ("time budget with timers pending", "import asyncio\n\nasync def tick(e):\n    while True:\n        await asyncio.sleep(100)\n        e.set()\n\nasync def main():\n    e = asyncio.Event()\n    await asyncio.gather(tick(e), tick(e), e.wait())\n    await asyncio.sleep(10 ** 9)\n\nasyncio.run(main())\n", "virtual nanoseconds"),
+    ("task budget", "import asyncio\n\nasync def spawn(n):\n    asyncio.create_task(spawn(n + 1))\n    await asyncio.sleep(1)\n\nasyncio.run(spawn(0))\n", "more than 20 tasks"),
+    ("step budget while main awaits a task", "import asyncio\n\nasync def spin():\n    while True:\n        await asyncio.sleep(0)\n\nasync def main():\n    await asyncio.create_task(spin())\n\nasyncio.run(main())\n", "more than 300 steps"),
+    ("deadlock", "import asyncio\n\nasync def main():\n    lock = asyncio.Lock()\n    await lock.acquire()\n    async with lock:\n        pass\n\nasyncio.run(main())\n", "deadlock: no task can run"),
 ];
 
 #[test]
@@ -78,7 +79,15 @@ fn runs_free_what_they_allocate_however_they_end() {
         ..RunOptions::default()
     };
     let mut report = Vec::new();
-    for (name, src) in CASES {
+    for (name, src, says) in CASES {
+        // Each case must end the way its name says, or it tests another path.
+        let ended = run_source("leak.py", src, &opts);
+        assert!(
+            ended.stderr.contains(says) && (ended.exit_code == 0) == says.is_empty(),
+            "{name}: ended otherwise (exit {}):\n{}",
+            ended.exit_code,
+            ended.stderr
+        );
         let grown = growth(src, &opts, 50);
         if grown > 0 {
             report.push(format!("{name}: {grown} bytes still live after 50 runs"));

@@ -19,6 +19,21 @@ use proptest::prelude::*;
 /// The smallest units (found by search) whose multiples 1..=6 differ across tasks by at least 7 ms.
 const UNITS_MS: [u32; 5] = [35, 49, 56, 63, 77];
 
+/// The property rests on this: two tasks never wake within 7 ms of each
+/// other, so CPython's real-time loop and the virtual one order them alike.
+#[test]
+fn sleep_units_keep_tasks_apart() {
+    for (i, a) in UNITS_MS.iter().enumerate() {
+        for b in UNITS_MS.iter().skip(i + 1) {
+            for m in 1..=6 {
+                for n in 1..=6 {
+                    assert!((m * a).abs_diff(n * b) >= 7, "{m} x {a} ms vs {n} x {b} ms");
+                }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Step {
     Print,

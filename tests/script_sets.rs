@@ -66,6 +66,10 @@ proptest! {
         std::fs::write(&file, &src).expect("write program");
         let py = Command::new("python3").arg(&file).output().expect("python3 runs");
         let ours = run_source("sets.py", &src, &RunOptions::default());
+        // The statements never raise: both runs must succeed, or equal
+        // (empty) outputs would prove nothing.
+        prop_assert!(py.status.success(), "python3 failed: {}\nprogram:\n{}", String::from_utf8_lossy(&py.stderr), src);
+        prop_assert_eq!(ours.exit_code, 0, "{}\nprogram:\n{}", ours.stderr, src);
         prop_assert_eq!(String::from_utf8_lossy(&py.stdout).to_string(), ours.stdout, "program:\n{}", src);
     }
 }
