@@ -112,8 +112,9 @@ impl IntTable {
         })
     }
 
-    /// `set_add_entry`: a new member takes the first dummy its probe passed, else the empty slot
-    /// that ended the probe (and only then can the table grow).
+    /// `set_add_entry`: a new member takes the last dummy its probe passed (3.11 overwrites
+    /// `freeslot` at each dummy), else the empty slot that ended the probe (and only then can
+    /// the table grow).
     fn add(&mut self, hash: u64, v: Value) {
         let mask = self.mask();
         let mut freeslot = None;
@@ -134,7 +135,7 @@ impl IntTable {
                     return;
                 }
                 Slot::Active(h, k) if *h == hash && same(k, &v) => return,
-                Slot::Dummy if freeslot.is_none() => freeslot = Some(at),
+                Slot::Dummy => freeslot = Some(at),
                 _ => {}
             }
         }
