@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -138,7 +139,7 @@ fn report_budget(vm: &mut Vm) {
 }
 
 /// Make the core task that steps the Python task `task`; returns its slot (the task's `_handle`).
-pub(super) fn spawn(vm: &mut Vm, task: Value, name: String) -> Value {
+pub(super) fn spawn(vm: &mut Vm, task: Value, name: Arc<str>) -> Value {
     let slot = Rc::new(TaskSlot::default());
     vm.made_slots.push(Rc::downgrade(&slot));
     *slot.task.borrow_mut() = Some(task);
@@ -191,8 +192,8 @@ pub fn native(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyResult<Value> {
     Ok(match name {
         "_spawn" => {
             let task_name = match args.get(1) {
-                Some(Value::Str(s)) => s.to_string(),
-                _ => "task".into(),
+                Some(Value::Str(s)) => Arc::from(&**s),
+                _ => Arc::from("task"),
             };
             spawn(vm, a0, task_name)
         }

@@ -149,24 +149,24 @@ pub struct PreludeImage {
     pub future_await: Option<Rc<Function>>,
     /// Where each of `PRELUDE_STATE` sits in the globals (`_current_task`
     /// is set twice every task step) and in the module's attributes.
-    state_at: [Option<usize>; 5],
-    module_state_at: [Option<usize>; 5],
+    state_at: [Place; 5],
+    module_state_at: [Place; 5],
 }
 
 impl PreludeImage {
     /// One of the per-run globals (found at its known place: no hashing).
     pub fn state(&self, s: RunState) -> Value {
-        let (at, name) = (self.state_at[s as usize], PRELUDE_STATE[s as usize]);
+        let (at, name) = (&self.state_at[s as usize], PRELUDE_STATE[s as usize]);
         let g = self.globals.borrow();
-        match at.and_then(|i| g.get_index(i)) {
-            Some((k, v)) if &**k == name => v.clone(),
-            _ => g.get(name).cloned().unwrap_or_default(),
+        match at.find(&g) {
+            Some(i) => g[i].clone(),
+            None => g.get(name).cloned().unwrap_or_default(),
         }
     }
 
     /// Rebind one of the per-run globals (see [`PreludeImage::state`]).
     pub fn set_state(&self, s: RunState, v: Value) {
-        let (at, name) = (self.state_at[s as usize], PRELUDE_STATE[s as usize]);
+        let (at, name) = (&self.state_at[s as usize], PRELUDE_STATE[s as usize]);
         rebind_at(&mut self.globals.borrow_mut(), at, name, v);
     }
 
@@ -203,7 +203,7 @@ impl PreludeImage {
             let shown = loader.repr(&e).unwrap_or_default();
             return Err(format!("asyncio prelude failed to load: {shown}"));
         }
-        reset_state(&globals, &[None; 5], None);
+        reset_state(&globals, &Default::default(), None);
         let attrs: Attrs = globals
             .borrow()
             .iter()
@@ -283,8 +283,8 @@ pub fn discard_prelude(image: &Rc<PreludeImage>) {
 /// in `mirror`. Returns the loop object.
 fn reset_state(
     globals: &RefCell<Attrs>,
-    at: &[Option<usize>; 5],
-    mirror: Option<(&RefCell<Attrs>, &[Option<usize>; 5])>,
+    at: &[Place; 5],
+    mirror: Option<(&RefCell<Attrs>, &[Place; 5])>,
 ) -> Option<Rc<Instance>> {
     let mut g = globals.borrow_mut();
     let lp = match g.get("_Loop") {
@@ -305,26 +305,42 @@ fn reset_state(
     if let Some((m, m_at)) = mirror {
         let mut m = m.borrow_mut();
         for ((name, v), at) in PRELUDE_STATE.iter().zip(&values).zip(m_at) {
-            rebind_at(&mut m, *at, name, v.clone());
+            rebind_at(&mut m, at, name, v.clone());
         }
     }
     for ((name, v), at) in PRELUDE_STATE.iter().zip(values).zip(at) {
-        rebind_at(&mut g, *at, name, v);
+        rebind_at(&mut g, at, name, v);
     }
     lp
 }
 
-/// Rebind `name` in `map`, at position `at` when that is where it is (no hashing).
-fn rebind_at(map: &mut Attrs, at: Option<usize>, name: &str, v: Value) {
-    match at.and_then(|i| map.get_index_mut(i)) {
-        Some((k, slot)) if &**k == name => *slot = v,
-        _ => rebind(map, name, v),
+/// Where a name was in a map when the image was built: its position and the
+/// key itself, so finding it again is an index and a pointer compare (no
+/// hashing, no string compare). None when the name was not there.
+#[derive(Debug, Default)]
+struct Place(Option<(usize, Rc<str>)>);
+
+impl Place {
+    /// The name's position in `map`, if it is still where it was.
+    fn find(&self, map: &Attrs) -> Option<usize> {
+        let (i, key) = self.0.as_ref()?;
+        map.get_index(*i)
+            .is_some_and(|(k, _)| Rc::ptr_eq(k, key))
+            .then_some(*i)
+    }
+}
+
+/// Rebind `name` in `map`, at `at` when that is where it is (no hashing).
+fn rebind_at(map: &mut Attrs, at: &Place, name: &str, v: Value) {
+    match at.find(map) {
+        Some(i) => map[i] = v,
+        None => rebind(map, name, v),
     }
 }
 
 /// Where each of `PRELUDE_STATE` sits in `map`.
-fn state_positions(map: &Attrs) -> [Option<usize>; 5] {
-    PRELUDE_STATE.map(|name| map.get_index_of(name))
+fn state_positions(map: &Attrs) -> [Place; 5] {
+    PRELUDE_STATE.map(|name| Place(map.get_full(name).map(|(i, k, _)| (i, k.clone()))))
 }
 
 fn load_asyncio(vm: &mut Vm) -> PyResult<Value> {

@@ -38,7 +38,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
     let Some(future) = prelude.future.clone() else {
         return vm.err("RuntimeError", "the asyncio prelude defines no Future");
     };
-    if !matches!(get(t, Attr::State), Value::Str(s) if &*s == "PENDING") {
+    if future::State::of(t) != future::State::Pending {
         let shown = vm.repr(task)?;
         return vm.err(
             "InvalidStateError",

@@ -2,20 +2,21 @@
 //! templates a new instance's attribute map is cloned from, and reads and
 //! writes at an attribute's known position in that map.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::script::value::*;
 
 /// A future's `_state`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum State {
+pub(in crate::script) enum State {
     Pending,
     Cancelled,
     Finished,
 }
 
 impl State {
-    pub(super) fn of(t: &Instance) -> State {
+    pub(in crate::script) fn of(t: &Instance) -> State {
         match get(t, Attr::State) {
             Value::Str(s) => INTERNED.with(|k| {
                 // The natives store the interned strings: a pointer compare
@@ -126,12 +127,25 @@ fn default_of(name: &str, pending: &Rc<str>) -> Value {
 }
 
 thread_local! {
+    /// The addresses of the template's keys, in [`Attr`] order: [`get`] and
+    /// [`set`] run on every future operation, and a const-initialized
+    /// thread-local is read without the lazy-initialization test that
+    /// reaching [`INTERNED`] costs. Zero (never an address) until
+    /// [`INTERNED`] is made, which every template clone comes after.
+    static KEY_ADDRS: [Cell<usize>; ATTR_NAMES.len()] =
+        const { [const { Cell::new(0) }; ATTR_NAMES.len()] };
+
     pub(super) static INTERNED: Interned = {
         let states = ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from);
         let template = |names: &[&str]| -> Attrs {
             names.iter().map(|n| (Rc::from(*n), default_of(n, &states[0]))).collect()
         };
         let task = template(&ATTR_NAMES);
+        KEY_ADDRS.with(|addrs| {
+            for (addr, (key, _)) in addrs.iter().zip(&task) {
+                addr.set(key_addr(key));
+            }
+        });
         Interned {
             // The same keys as the task's: a future's attributes are found at their positions too.
             future: task.iter().take(FUTURE_ATTRS).map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -184,12 +198,13 @@ pub(in crate::script) fn set(i: &Instance, a: Attr, v: Value) {
     }
 }
 
+/// Is `k` the template's own key for `a` (so the map is laid out as the template)?
 fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
-    INTERNED.with(|t| {
-        t.task
-            .get_index(a as usize)
-            .is_some_and(|(key, _)| Rc::ptr_eq(key, k))
-    })
+    KEY_ADDRS.with(|addrs| addrs[a as usize].get() == key_addr(k))
+}
+
+fn key_addr(k: &Rc<str>) -> usize {
+    Rc::as_ptr(k) as *const u8 as usize
 }
 
 /// An attribute that is not one of [`Attr`]'s (None when unset).

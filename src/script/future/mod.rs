@@ -11,7 +11,9 @@
 //! `def` (see [`Value::binds_to_instance`]). Each follows CPython 3.11's
 //! `Lib/asyncio/futures.py` and `tasks.py` step for step.
 
+use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::modules::{PreludeImage, RunState};
 use super::value::*;
@@ -21,8 +23,8 @@ mod attrs;
 mod gather;
 mod run;
 
-use attrs::{fill, State, INTERNED};
-pub(super) use attrs::{get, get_named, set, Attr};
+use attrs::{fill, INTERNED};
+pub(super) use attrs::{get, get_named, set, Attr, State};
 pub(super) use gather::call_bound;
 pub(super) use run::{main_result, report_unretrieved, start_main, start_shutdown};
 
@@ -236,10 +238,17 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         _ => 1,
     };
     p.set_state(RunState::TaskNameCounter, Value::Int(n));
-    let name: Rc<str> = match name {
-        Value::None => Rc::from(format!("Task-{n}")),
-        Value::Str(s) => s,
-        other => Rc::from(vm.py_str(&other)?),
+    let (name, core_name) = match name {
+        Value::None => default_task_name(n),
+        Value::Str(s) => {
+            let core = Arc::from(&*s);
+            (s, core)
+        }
+        other => {
+            let s: Rc<str> = Rc::from(vm.py_str(&other)?);
+            let core = Arc::from(&*s);
+            (s, core)
+        }
     };
     let task = Value::Instance(t.clone());
     // CPython's `task.__wakeup`: a bound method of the task, which the
@@ -253,13 +262,38 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
         (Attr::Wakeup as usize, wakeup),
     ];
     INTERNED.with(|k| fill(&mut t.attrs.borrow_mut(), &k.task, values));
-    let handle = crate::script::aio::spawn(vm, task.clone(), name.to_string());
+    let handle = crate::script::aio::spawn(vm, task.clone(), core_name);
     // The core task exists only now: the attribute's place was kept.
     set(t, Attr::Handle, handle);
     if let Value::List(all) = p.state(RunState::AllTasks) {
         all.borrow_mut().push(task);
     }
     Ok(())
+}
+
+/// `Task-{n}`, as the Python string and as the core's name for traces. Every
+/// run numbers its tasks from 1, so each thread formats the first few
+/// hundred names once and shares them.
+fn default_task_name(n: i64) -> (Rc<str>, Arc<str>) {
+    const CACHED: i64 = 256;
+    thread_local! {
+        static NAMES: RefCell<Vec<(Rc<str>, Arc<str>)>> = const { RefCell::new(Vec::new()) };
+    }
+    let make = |n: i64| {
+        let s = format!("Task-{n}");
+        (Rc::from(s.as_str()), Arc::from(s))
+    };
+    if !(1..=CACHED).contains(&n) {
+        return make(n);
+    }
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        while names.len() < n as usize {
+            let next = names.len() as i64 + 1;
+            names.push(make(next));
+        }
+        names[n as usize - 1].clone()
+    })
 }
 
 /// CPython's C `Future` (which the 3.11 `asyncio.Future` is) says just this.
