@@ -6,7 +6,7 @@ use awaitsim::explore::regressions::{self, Regression};
 use awaitsim::explore::{
     explore, run_one, shrink, Amount, ExploreConfig, RunSpec, Shard, StrategyChoice,
 };
-use awaitsim::report::json::{merge, merge_with_cap, ResultLine};
+use awaitsim::report::json::{merge, merge_with_cap, ResultLine, ShardLine};
 use awaitsim::{spawn, yield_now, FaultPlan, Schedule, Seed, Strategy};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -108,16 +108,11 @@ fn shards_merge_into_the_single_run_answer() {
             let mut c = cfg(240, Strategy::Random, 1);
             c.shard = Shard { index: i, count: 4 };
             let e = run(&c);
-            lines.push(ResultLine::from_exploration(
-                "x.py",
-                "random",
-                "none",
-                &e,
-                true,
-                |_| String::new(),
-            ));
+            let line =
+                ResultLine::from_exploration("x.py", "random", "none", &e, true, |_| String::new());
+            lines.push(ShardLine::new(line).unwrap());
         }
-        let merged = merge(&lines).unwrap();
+        let merged = merge(&lines);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].schedules, whole.schedules, "schedules");
         assert_eq!(merged[0].distinct, whole.distinct, "distinct");
@@ -169,9 +164,10 @@ fn shards_merge_into_the_single_run_count_below_and_above_the_exact_cap() {
                 });
                 // Through the text, as `awaitsim merge` reads it.
                 let text = serde_json::to_string(&line).unwrap();
-                lines.push(serde_json::from_str::<ResultLine>(&text).unwrap());
+                let line = serde_json::from_str::<ResultLine>(&text).unwrap();
+                lines.push(ShardLine::new(line).unwrap());
             }
-            let merged = merge_with_cap(&lines, cap).unwrap();
+            let merged = merge_with_cap(&lines, cap);
             assert_eq!(merged[0].schedules, whole.schedules, "cap {cap}");
             assert_eq!(
                 (merged[0].distinct, merged[0].distinct_estimated),
@@ -189,10 +185,10 @@ fn shards_merge_into_the_single_run_count_below_and_above_the_exact_cap() {
     let line = ResultLine::from_exploration("x.py", "random", "none", &e, true, |_| String::new());
     let mut bad = line.clone();
     bad.sketch = Some("not a sketch!".into());
-    assert!(merge(&[bad]).unwrap_err().contains("sketch"));
+    assert!(ShardLine::new(bad).unwrap_err().contains("sketch"));
     let mut bad = line;
     bad.hashes[0].0 = "0xzz".into();
-    assert!(merge(&[bad]).unwrap_err().contains("0xzz"));
+    assert!(ShardLine::new(bad).unwrap_err().contains("0xzz"));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::Exit;
 use crate::explore::describe_distinct;
-use crate::report::json::{merge as merge_lines, ResultLine};
+use crate::report::json::{merge as merge_lines, ResultLine, ShardLine};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -23,13 +23,13 @@ pub fn merge(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Exi
                 continue;
             }
             match serde_json::from_str::<ResultLine>(line) {
-                Ok(l) => {
-                    if let Err(e) = l.interleavings() {
+                Ok(l) => match ShardLine::new(l) {
+                    Ok(l) => lines.push(l),
+                    Err(e) => {
                         let _ = writeln!(err, "awaitsim: {}:{}: {e}", f.display(), n + 1);
                         return Exit::BadInput;
                     }
-                    lines.push(l)
-                }
+                },
                 Err(e) => {
                     let _ = writeln!(
                         err,
@@ -50,13 +50,7 @@ pub fn merge(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Exi
         );
         return Exit::BadInput;
     }
-    let merged = match merge_lines(&lines) {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = writeln!(err, "awaitsim: {e}");
-            return Exit::BadInput;
-        }
-    };
+    let merged = merge_lines(&lines);
     let mut exit = Exit::Ok;
     for m in &merged {
         let _ = writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default());

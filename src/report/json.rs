@@ -143,7 +143,7 @@ impl ResultLine {
     }
 
     /// The interleavings this line carries (`hashes` and `sketch`), if any.
-    pub fn interleavings(&self) -> Result<Option<Distinct>, String> {
+    fn interleavings(&self) -> Result<Option<Distinct>, String> {
         if self.hashes.is_empty() && self.sketch.is_none() {
             return Ok(None);
         }
@@ -159,20 +159,39 @@ impl ResultLine {
     }
 }
 
+/// One `explore --json` line with its interleavings (`hashes` and `sketch`)
+/// parsed: what [`merge`] combines. Parsing is where a damaged line is found,
+/// so `awaitsim merge` can name its file and line.
+#[derive(Clone, Debug)]
+pub struct ShardLine {
+    line: ResultLine,
+    interleavings: Option<Distinct>,
+}
+
+impl ShardLine {
+    /// Fails on hashes or a sketch that do not parse.
+    pub fn new(line: ResultLine) -> Result<ShardLine, String> {
+        let interleavings = line.interleavings()?;
+        Ok(ShardLine {
+            line,
+            interleavings,
+        })
+    }
+}
+
 /// Merges the lines of sharded explorations: per file, the first failure
 /// over all shards, and the schedule and distinct-interleaving counts a
-/// single run over all seeds would report. Fails on a line whose hashes or
-/// sketch do not parse.
-pub fn merge(lines: &[ResultLine]) -> Result<Vec<ResultLine>, String> {
+/// single run over all seeds would report.
+pub fn merge(lines: &[ShardLine]) -> Vec<ResultLine> {
     merge_with_cap(lines, DEFAULT_CAP)
 }
 
 /// [`merge`] for shards explored with
 /// [`crate::explore::ExploreConfig::distinct_cap`] = `cap`.
-pub fn merge_with_cap(lines: &[ResultLine], cap: usize) -> Result<Vec<ResultLine>, String> {
-    let mut by_file: BTreeMap<&str, Vec<&ResultLine>> = BTreeMap::new();
+pub fn merge_with_cap(lines: &[ShardLine], cap: usize) -> Vec<ResultLine> {
+    let mut by_file: BTreeMap<&str, Vec<&ShardLine>> = BTreeMap::new();
     for l in lines {
-        by_file.entry(&l.file).or_default().push(l);
+        by_file.entry(&l.line.file).or_default().push(l);
     }
     by_file
         .into_iter()
@@ -180,7 +199,8 @@ pub fn merge_with_cap(lines: &[ResultLine], cap: usize) -> Result<Vec<ResultLine
         .collect()
 }
 
-fn merge_file(file: &str, parts: &[&ResultLine], cap: usize) -> Result<ResultLine, String> {
+fn merge_file(file: &str, shards: &[&ShardLine], cap: usize) -> ResultLine {
+    let parts: Vec<&ResultLine> = shards.iter().map(|s| &s.line).collect();
     let first = parts
         .iter()
         .filter_map(|p| p.failure.as_ref())
@@ -189,12 +209,10 @@ fn merge_file(file: &str, parts: &[&ResultLine], cap: usize) -> Result<ResultLin
     let errors: Vec<&str> = parts.iter().filter_map(|p| p.error.as_deref()).collect();
     let cutoff = first.as_ref().map_or(u64::MAX, |f| f.index - 1);
     let mut union: Option<Distinct> = None;
-    for p in parts {
-        if let Some(d) = p.interleavings()? {
-            union
-                .get_or_insert_with(|| Distinct::with_cap(cap))
-                .merge(&d);
-        }
+    for d in shards.iter().filter_map(|s| s.interleavings.as_ref()) {
+        union
+            .get_or_insert_with(|| Distinct::with_cap(cap))
+            .merge(d);
     }
     let (distinct, distinct_estimated) = match union {
         Some(mut d) => {
@@ -217,7 +235,7 @@ fn merge_file(file: &str, parts: &[&ResultLine], cap: usize) -> Result<ResultLin
     if let Some(f) = &first {
         by_kind.insert(f.kind.clone(), 1);
     }
-    Ok(ResultLine {
+    ResultLine {
         file: file.to_string(),
         status: if !errors.is_empty() {
             "error"
@@ -247,5 +265,5 @@ fn merge_file(file: &str, parts: &[&ResultLine], cap: usize) -> Result<ResultLin
         elapsed_sec: elapsed,
         interrupted: parts.iter().any(|p| p.interrupted),
         resume_from: None,
-    })
+    }
 }
