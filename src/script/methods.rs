@@ -352,24 +352,20 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                     // Starts from the set itself, each argument narrowing the last result.
                     let mut r: Option<SetObj> = None;
                     for a in &args {
-                        let items = match a {
-                            Value::Set(_) => vec![],
-                            other => vm.collect(other)?,
-                        };
-                        let next = {
-                            let this = s.borrow();
-                            let cur = r.as_ref().unwrap_or(&this);
-                            match a {
-                                Value::Set(o) => pyset::intersection(cur, &o.borrow()),
-                                _ => {
-                                    for x in &items {
-                                        vm.check_hashable(x)?;
-                                    }
-                                    items
-                                        .into_iter()
-                                        .filter(|x| cur.contains_key(&Key(x.clone())))
-                                        .collect()
-                                }
+                        let next = match a {
+                            Value::Set(o) => {
+                                let this = s.borrow();
+                                pyset::intersection(r.as_ref().unwrap_or(&this), &o.borrow())
+                            }
+                            other => {
+                                // Collected before the set is borrowed: iterating may run Python.
+                                let items = collect_hashable(vm, other)?;
+                                let this = s.borrow();
+                                let cur = r.as_ref().unwrap_or(&this);
+                                items
+                                    .into_iter()
+                                    .filter(|x| cur.contains_key(&Key(x.clone())))
+                                    .collect()
                             }
                         };
                         r = Some(next);
@@ -384,11 +380,7 @@ pub fn call_method(vm: &mut Vm, o: &Value, name: &str, args: Vec<Value>) -> PyRe
                         _ => (s.borrow().copied(), 0),
                     };
                     for a in &args[rest..] {
-                        let items = vm.collect(a)?;
-                        for x in &items {
-                            vm.check_hashable(x)?;
-                        }
-                        r.discard_all(items);
+                        r.discard_all(&collect_hashable(vm, a)?);
                     }
                     Value::Set(Rc::new(RefCell::new(r)))
                 }
@@ -854,4 +846,13 @@ pub fn str_format(
         }
     }
     Ok(out)
+}
+
+/// The items of iterable `v`, each checked hashable (as set methods need them).
+fn collect_hashable(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
+    let items = vm.collect(v)?;
+    for x in &items {
+        vm.check_hashable(x)?;
+    }
+    Ok(items)
 }

@@ -322,9 +322,9 @@ impl SetObj {
 
     /// `s -= t`, `s.difference_update(t)` (`set_difference_update_internal`): discard each of
     /// `values`, then rebuild the table if removals left it mostly dummies.
-    pub fn discard_all(&mut self, values: Vec<Value>) {
+    pub fn discard_all(&mut self, values: &[Value]) {
         for v in values {
-            self.discard(&v);
+            self.discard(v);
         }
         if let Some(t) = &mut self.table {
             t.tidy();
@@ -440,7 +440,7 @@ pub fn intersection(a: &SetObj, b: &SetObj) -> SetObj {
 pub fn difference(a: &SetObj, b: &SetObj) -> SetObj {
     if (a.len() >> 2) > b.len() {
         let mut r = a.copied();
-        r.discard_all(b.order());
+        r.discard_all(&b.order());
         return r;
     }
     let mut r = SetObj::default();
@@ -492,7 +492,7 @@ pub fn operate(
     if inplace {
         let (mut xs, other) = (x.borrow_mut(), y.borrow());
         match op {
-            BinOp::Sub => xs.discard_all(other.order()),
+            BinOp::Sub => xs.discard_all(&other.order()),
             BinOp::BitOr => xs.merge(&other),
             BinOp::BitAnd => {
                 let r = intersection(&xs, &other).with_finger_of(&xs);
