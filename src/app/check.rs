@@ -92,10 +92,9 @@ fn check_one(p: &dyn Program, o: &CheckOptions) -> (Option<String>, String) {
             }
             let e = explore(p, &cfg);
             detail.push_str(&format!(
-                ", {} schedules, {}{} distinct",
-                e.schedules,
-                if e.distinct_estimated { "~" } else { "" },
-                e.distinct
+                ", {}, {}",
+                crate::report::count(e.schedules, "schedule"),
+                crate::explore::describe_distinct(e.distinct, e.distinct_estimated)
             ));
             match (h.expect, e.failures.first()) {
                 (Expect::Pass, Some(f)) => {

@@ -134,8 +134,8 @@ fn summary(file: &str, e: &Exploration, cfg: &ExploreConfig) -> String {
         "FAIL"
     };
     let mut s = format!(
-        "{status} {file}: {} schedules, {}, {:.0} schedules/s (strategy {}, faults {})",
-        e.schedules,
+        "{status} {file}: {}, {}, {:.0} schedules/s (strategy {}, faults {})",
+        crate::report::count(e.schedules, "schedule"),
         describe_distinct(e.distinct, e.distinct_estimated),
         e.schedules_per_sec(),
         cfg.strategy,

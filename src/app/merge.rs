@@ -56,10 +56,10 @@ pub fn merge(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Exi
         let _ = writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default());
         let _ = writeln!(
             err,
-            "{} {}: {} schedules, {}{}",
+            "{} {}: {}, {}{}",
             m.status,
             m.file,
-            m.schedules,
+            crate::report::count(m.schedules, "schedule"),
             describe_distinct(m.distinct, m.distinct_estimated),
             m.failure
                 .as_ref()

@@ -262,7 +262,7 @@ impl Distinct {
 /// "999 distinct interleavings" or "~1.02M distinct interleavings (estimated)".
 pub fn describe(count: u64, estimated: bool) -> String {
     if !estimated {
-        return format!("{count} distinct interleavings");
+        return crate::report::count(count, "distinct interleaving");
     }
     let n = count as f64;
     let short = if n >= 1e9 {
