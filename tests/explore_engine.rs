@@ -253,6 +253,32 @@ fn shrinking_keeps_the_failure_and_never_grows_the_schedule() {
     assert!(shrink(&busy, &RunSpec::fifo()).is_err());
 }
 
+/// Fails in any order: nothing about the schedule matters.
+async fn always_overdrawn() {
+    let h = spawn(async {
+        yield_now().await;
+        -30
+    });
+    yield_now().await;
+    assert!(h.await.unwrap() >= 0, "overdrawn");
+}
+
+#[test]
+fn a_failure_that_needs_no_schedule_shrinks_to_the_empty_token() {
+    // Found by a random schedule under faults, with a seed of its own...
+    let spec = RunSpec {
+        seed: Seed(0xe220_a839_7b1d_cdaf),
+        strategy: Strategy::Random,
+        faults: FaultPlan::late(1.0),
+        ..RunSpec::fifo()
+    };
+    let s = shrink(&always_overdrawn, &spec).expect("it fails");
+    // ...it needs none of them: FIFO, no fault plan, the default seed.
+    assert_eq!(s.schedule, Schedule::default());
+    assert_eq!(s.schedule.to_string(), "s1.AAA");
+    assert!(s.outcome.report.trace.unwrap().departures().is_empty());
+}
+
 #[test]
 fn time_budgeted_exploration_runs_and_stops() {
     let mut c = cfg(0, Strategy::Random, 2);

@@ -5,11 +5,13 @@
 //! no-fault choice, so shrinking is greedy: make decisions zero or smaller,
 //! cut the tail, and keep any candidate whose replay still fails with the
 //! same kind of failure. Each accepted candidate is replaced by the log the
-//! replay actually recorded, so the result always replays exactly.
+//! replay actually recorded, so the result always replays exactly. Last, the
+//! fault plan and the program's RNG seed are dropped if the failure does not
+//! need them, so a failure that needs nothing prints the shortest token.
 
 use super::single::{run_one, RunSpec};
 use super::target::Target;
-use crate::sim::{Outcome, Schedule, TraceMode};
+use crate::sim::{Outcome, Schedule, Seed, TraceMode};
 
 /// The result of shrinking.
 #[derive(Debug)]
@@ -101,6 +103,26 @@ pub fn shrink<T: Target + ?Sized>(target: &T, spec: &RunSpec) -> Result<Shrunk, 
                 }
             }
             i = i.min(best.decisions.len());
+        }
+    }
+    // Drop what the failure does not need, so it replays from the shortest
+    // token: the fault plan (every fault decision may already be zero), then
+    // the seed of the program's own RNG. Kept only if no worse.
+    for simpler in [
+        |s: &Schedule| Schedule::new(s.seed, s.decisions.clone()),
+        |s: &Schedule| {
+            Schedule::new(Seed::default(), s.decisions.clone()).with_faults(s.faults.clone())
+        },
+    ] {
+        let cand = simpler(&best);
+        if cand == best || attempts >= MAX_ATTEMPTS {
+            continue;
+        }
+        if let Some((s, out)) = try_candidate(cand, &mut attempts) {
+            if !better(&best, best_outcome.report.steps, &s, out.report.steps) {
+                best = s;
+                best_outcome = out;
+            }
         }
     }
     // The final outcome must carry a full trace for the account.
