@@ -125,8 +125,12 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
                     set(t, Attr::MustCancel, Value::Bool(false));
                 }
             }
-            let name = vm.py_str(&get(t, Attr::Name))?;
-            sim::set_wait(format!("{} ({name})", r.class.name));
+            // Where the task waits, for traces and deadlock reports: the
+            // line of the program's own code it suspended at.
+            sim::set_wait(match vm.suspend_line {
+                0 => r.class.name.to_string(),
+                line => format!("{} at line {line}", r.class.name),
+            });
             Ok(Next::Wait)
         }
         Value::None => Ok(Next::Again),
