@@ -1126,7 +1126,9 @@ impl Vm {
             if let Some(i) = w.upgrade() {
                 let attrs = std::mem::take(&mut *i.attrs.borrow_mut());
                 let exc = std::mem::take(&mut *i.exc.borrow_mut());
-                drop((attrs, exc));
+                // A future's or task's map is kept for the next run's.
+                super::future::recycle_attrs(attrs);
+                drop(exc);
             }
         }
         for w in std::mem::take(&mut self.made_cells) {

@@ -24,7 +24,7 @@ mod gather;
 mod run;
 
 use attrs::{fill, INTERNED};
-pub(super) use attrs::{get, get_named, set, Attr, State};
+pub(super) use attrs::{get, get_named, recycle as recycle_attrs, set, Attr, State};
 pub(super) use gather::call_bound;
 pub(super) use run::{main_result, report_unretrieved, start_main, start_shutdown};
 
