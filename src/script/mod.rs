@@ -247,10 +247,12 @@ fn run_on(program: &ScriptProgram, sim: &mut Sim) -> Captured {
         v.op_budget = program.op_budget;
         v.limits = program.limits;
     }
-    let globals = Rc::new(RefCell::new(value::Attrs::default()));
-    globals
-        .borrow_mut()
-        .insert(Rc::from("__name__"), value::Value::str("__main__"));
+    // Room for every name the module's code mentions (a bound on its
+    // globals), so its imports and definitions never regrow the map.
+    let mut names =
+        value::Attrs::with_capacity_and_hasher(code.names.len() + 1, Default::default());
+    names.insert(Rc::from("__name__"), value::Value::str("__main__"));
+    let globals = Rc::new(RefCell::new(names));
     let outcome = sim.try_run(aio::run_module(vm.clone(), code, globals.clone()));
     let mut v = vm.borrow_mut();
     let stdout = std::mem::take(&mut v.out);

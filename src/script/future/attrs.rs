@@ -17,22 +17,28 @@ pub(in crate::script) enum State {
 
 impl State {
     pub(in crate::script) fn of(t: &Instance) -> State {
-        match get(t, Attr::State) {
-            Value::Str(s) => INTERNED.with(|k| {
-                // The natives store the interned strings: a pointer compare
-                // decides, unless Python code stored an equal string of its own.
-                if Rc::ptr_eq(&s, &k.states[0]) {
-                    State::Pending
-                } else if Rc::ptr_eq(&s, &k.states[2]) || &*s == "FINISHED" {
-                    State::Finished
-                } else if Rc::ptr_eq(&s, &k.states[1]) || &*s == "CANCELLED" {
-                    State::Cancelled
-                } else {
-                    State::Pending
-                }
-            }),
-            _ => State::Pending,
-        }
+        let attrs = t.attrs.borrow();
+        let state = match attrs.get_index(Attr::State as usize) {
+            Some((k, v)) if is_template_key(k, Attr::State) => Some(v),
+            _ => attrs.get(Attr::State.name()),
+        };
+        let Some(Value::Str(s)) = state else {
+            return State::Pending;
+        };
+        // The natives store the interned strings: an address compare
+        // decides, unless Python code stored an equal string of its own.
+        let addr = key_addr(s);
+        STATE_ADDRS.with(|a| {
+            if addr == a[0].get() {
+                State::Pending
+            } else if addr == a[2].get() || &**s == "FINISHED" {
+                State::Finished
+            } else if addr == a[1].get() || &**s == "CANCELLED" {
+                State::Cancelled
+            } else {
+                State::Pending
+            }
+        })
     }
 
     pub(super) fn value(self) -> Value {
@@ -135,6 +141,9 @@ thread_local! {
     static KEY_ADDRS: [Cell<usize>; ATTR_NAMES.len()] =
         const { [const { Cell::new(0) }; ATTR_NAMES.len()] };
 
+    /// The addresses of [`Interned::states`], for [`State::of`] (as [`KEY_ADDRS`]).
+    static STATE_ADDRS: [Cell<usize>; 3] = const { [const { Cell::new(0) }; 3] };
+
     pub(super) static INTERNED: Interned = {
         let states = ["PENDING", "CANCELLED", "FINISHED"].map(Rc::from);
         let template = |names: &[&str]| -> Attrs {
@@ -144,6 +153,11 @@ thread_local! {
         KEY_ADDRS.with(|addrs| {
             for (addr, (key, _)) in addrs.iter().zip(&task) {
                 addr.set(key_addr(key));
+            }
+        });
+        STATE_ADDRS.with(|addrs| {
+            for (addr, state) in addrs.iter().zip(&states) {
+                addr.set(key_addr(state));
             }
         });
         Interned {
@@ -160,7 +174,7 @@ thread_local! {
 /// map when there is one, else a clone); one that already has attributes (a
 /// subclass set some first) is assigned to by name, keeping its order, as
 /// Python's attribute stores would.
-pub(super) fn fill(a: &mut Attrs, template: &Attrs, values: Vec<(usize, Value)>) {
+pub(super) fn fill<const N: usize>(a: &mut Attrs, template: &Attrs, values: [(usize, Value); N]) {
     if a.is_empty() {
         *a = match spare_of(template.len()).and_then(|i| SPARE.with(|s| s.borrow_mut()[i].pop())) {
             Some(mut spare) => {

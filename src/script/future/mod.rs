@@ -207,7 +207,7 @@ fn prelude(vm: &Vm) -> PyResult<Rc<PreludeImage>> {
 
 /// `Future.__init__`: a pending future of the run's loop.
 fn init_future(vm: &Vm, t: &Instance) {
-    let values = vec![
+    let values = [
         (Attr::Loop as usize, loop_of(vm)),
         (Attr::Callbacks as usize, Value::list(Vec::new())),
     ];
@@ -254,7 +254,7 @@ fn init_task(vm: &mut Vm, t: &Rc<Instance>, coro: Value, name: Value) -> PyResul
     // CPython's `task.__wakeup`: a bound method of the task, which the
     // futures it awaits keep as their done-callback.
     let wakeup = Value::Method(Rc::new((task.clone(), Value::Builtin(Builtin(WAKEUP)))));
-    let values = vec![
+    let values = [
         (Attr::Loop as usize, loop_of(vm)),
         (Attr::Callbacks as usize, Value::list(Vec::new())),
         (Attr::Name as usize, Value::Str(name.clone())),
