@@ -1587,10 +1587,13 @@ impl Vm {
             );
         }
         let (sentinel, globals) = DRIVER.with(|(c, g)| (c.clone(), g.clone()));
+        // A suspension pushes what the coroutine yields onto this stack: a
+        // pooled vector, so that push does not allocate every step.
+        let stack = self.vec_pool.pop().unwrap_or_default();
         self.frames.push(Frame {
             code: sentinel,
             ip: 0,
-            stack: vec![],
+            stack,
             locals: vec![],
             cells: vec![],
             blocks: vec![],
@@ -1610,7 +1613,11 @@ impl Vm {
             },
         };
         self.driver_base = outer;
-        self.frames.truncate(base);
+        while self.frames.len() > base {
+            if let Some(mut f) = self.frames.pop() {
+                self.recycle(std::mem::take(&mut f.stack));
+            }
+        }
         match started {
             // A yield leaves the coroutine suspended; only a return ends it.
             Ok(v) if c.state.get() == CoroState::Done => Drive::Returned(v),
