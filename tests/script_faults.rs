@@ -1,6 +1,7 @@
 //! Fault-plan behaviour seen from Python: injected I/O failures raise ConnectionError at the await,
 //! an injected cancel raises CancelledError there (finally blocks run), a stall is reported.
 
+use awaitsim::explore::{run_one, RunSpec};
 use awaitsim::script::{run_source, RunOptions};
 use awaitsim::FaultPlan;
 
@@ -34,6 +35,27 @@ fn injected_cancel_raises_cancelled_error_at_the_await() {
         r.stderr
     );
     assert_eq!(r.exit_code, 0);
+    // The worker stays one task in the trace: cancelled at its await, woken,
+    // stepped again with CancelledError (no second task carries it on).
+    let program = awaitsim::script::ScriptProgram::new("faults.py", WORKER, 0).expect("parses");
+    let spec = RunSpec {
+        faults: "cancel=1".parse().expect("fault spec"),
+        ..RunSpec::fifo()
+    };
+    let trace = run_one(&program, &spec)
+        .report
+        .trace
+        .expect("a full trace")
+        .render();
+    let spawns: Vec<&str> = trace.lines().filter(|l| l.contains("spawn")).collect();
+    assert_eq!(spawns.len(), 3, "main, Task-1, the worker:\n{trace}");
+    let fault = trace
+        .find("fault    cancel")
+        .expect("the fault is in the trace");
+    let after: Vec<&str> = trace[fault..].lines().take(4).collect();
+    assert!(after[1].contains("wake     #2 (Task-2)"), "{trace}");
+    assert!(after[2].contains("on io `sleep`, cancelled"), "{trace}");
+    assert!(after[3].contains("step     #2 (Task-2)"), "{trace}");
 }
 
 #[test]

@@ -348,60 +348,12 @@ fn task_step(vm: &Rc<RefCell<Vm>>, slot: &Rc<TaskSlot>, exc: Option<Value>) -> N
     }
 }
 
-/// Keeps a Python task alive across the core's `cancel=P` fault, which drops the core task at an
-/// I/O await: the Python task continues in a new core task with CancelledError raised at that await,
-/// as CPython's `task.cancel()` would do. (Teardown drops at the end of a run happen outside any step.)
-struct ResumeOnDrop {
-    me: Weak<RefCell<Vm>>,
-    slot: Rc<TaskSlot>,
-}
-
-impl Drop for ResumeOnDrop {
-    fn drop(&mut self) {
-        let waiting_io = self.slot.io.borrow().is_some();
-        let alive = self.slot.task.borrow().is_some();
-        if !(waiting_io && alive) || sim::current_task().is_none() {
-            return;
-        }
-        self.slot.io.borrow_mut().take();
-        let Some(vm) = self.me.upgrade() else { return };
-        let (exc, name) = {
-            let Ok(mut v) = vm.try_borrow_mut() else {
-                return;
-            };
-            let exc = v.exc("CancelledError", "");
-            let task = self.slot.task.borrow().clone().unwrap_or_default();
-            let name = v
-                .get_attr(&task, "_name")
-                .ok()
-                .map(|n| v.py_str(&n).unwrap_or_default())
-                .unwrap_or_default();
-            (exc, name)
-        };
-        let fut = py_task_from(self.me.clone(), self.slot.clone(), Some(exc));
-        let jh = sim::spawn_named(name, fut);
-        *self.slot.join.borrow_mut() = Some(jh);
-    }
-}
-
 fn py_task(me: Weak<RefCell<Vm>>, slot: Rc<TaskSlot>) -> Pin<Box<dyn Future<Output = ()>>> {
-    py_task_from(me, slot, None)
+    Box::pin(py_task_body(me, slot))
 }
 
-fn py_task_from(
-    me: Weak<RefCell<Vm>>,
-    slot: Rc<TaskSlot>,
-    first_exc: Option<Value>,
-) -> Pin<Box<dyn Future<Output = ()>>> {
-    Box::pin(py_task_body(me, slot, first_exc))
-}
-
-async fn py_task_body(me: Weak<RefCell<Vm>>, slot: Rc<TaskSlot>, first_exc: Option<Value>) {
-    let _guard = ResumeOnDrop {
-        me: me.clone(),
-        slot: slot.clone(),
-    };
-    let mut exc: Option<Value> = first_exc;
+async fn py_task_body(me: Weak<RefCell<Vm>>, slot: Rc<TaskSlot>) {
+    let mut exc: Option<Value> = None;
     loop {
         let Some(vm) = me.upgrade() else { return };
         match task_step(&vm, &slot, exc.take()) {
@@ -413,14 +365,20 @@ async fn py_task_body(me: Weak<RefCell<Vm>>, slot: Rc<TaskSlot>, first_exc: Opti
             Next::Again => sim::yield_now().await,
             Next::Wait => Woken(slot.clone()).await,
             Next::Io(ns) => {
-                let io = sim::io("sleep", Duration::from_nanos(ns));
+                // An injected cancel raises CancelledError at the await, as
+                // CPython's task.cancel() would; the core task goes on.
+                let io = sim::io("sleep", Duration::from_nanos(ns)).cancel_by_error();
                 *slot.io.borrow_mut() = Some(Box::pin(io));
                 drop(vm);
                 match IoWait(slot.clone()).await {
                     Some(Ok(())) | None => {}
                     Some(Err(e)) => {
                         let Some(vm) = me.upgrade() else { return };
-                        let v = vm.borrow().exc("ConnectionError", e.to_string());
+                        let v = if e.cancelled {
+                            vm.borrow().exc("CancelledError", "")
+                        } else {
+                            vm.borrow().exc("ConnectionError", e.to_string())
+                        };
                         exc = Some(v);
                     }
                 }
