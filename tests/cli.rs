@@ -49,6 +49,33 @@ fn run_prints_only_the_program_output_on_stdout() {
 }
 
 #[test]
+fn the_trace_names_the_loop_callbacks_that_ran() {
+    let d = tmp("callbacks");
+    let f = d.join("cb.py");
+    std::fs::write(
+        &f,
+        "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n    loop.call_soon(print, 'soon')\n    loop.call_later(0.01, print, 'later', 2)\n    await asyncio.sleep(0.02)\n\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let o = run(&["run", "--trace", f.to_str().unwrap()]);
+    assert_eq!(text(&o.stdout), "soon\nlater 2\n");
+    let err = text(&o.stderr);
+    let soon = err
+        .find("callback print('soon')")
+        .unwrap_or_else(|| panic!("{err}"));
+    let fires = err
+        .find("timer    #0 fires")
+        .unwrap_or_else(|| panic!("{err}"));
+    let later = err
+        .find("callback print('later', 2)")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        soon < fires && fires < later,
+        "in the order they ran:\n{err}"
+    );
+}
+
+#[test]
 fn explore_json_is_identical_for_any_number_of_jobs() {
     let files = [
         "sims/check_then_act_race.py",

@@ -160,7 +160,13 @@ pub(super) fn wake(handle: &Value) {
 }
 
 /// Run `cb(*args)` as a loop callback: soon, or at virtual time `when` (ns).
+/// A traced run names it, so the trace says what ran (`callback print('soon')`).
 fn call_later(vm: &Vm, when: Option<u64>, cb: Value, args: Vec<Value>) -> Rc<CallHandle> {
+    let name = if sim::tracing() {
+        callback_name(vm, &cb, &args)
+    } else {
+        None
+    };
     let h = Rc::new(CallHandle::default());
     let hh = h.clone();
     let me = vm.me.clone();
@@ -169,11 +175,54 @@ fn call_later(vm: &Vm, when: Option<u64>, cb: Value, args: Vec<Value>) -> Rc<Cal
             run_callback(&me, cb, args);
         }
     };
-    match when {
-        Some(ns) => h.timer.set(Some(sim::call_at(ns, f))),
-        None => sim::call_soon(f),
+    match (when, name) {
+        (Some(ns), Some(name)) => h.timer.set(Some(sim::call_at_named(ns, name, f))),
+        (Some(ns), None) => h.timer.set(Some(sim::call_at(ns, f))),
+        (None, Some(name)) => sim::call_soon_named(name, f),
+        (None, None) => sim::call_soon(f),
     }
     h
+}
+
+/// What a trace calls the loop callback `cb(*args)`, after CPython's handle
+/// reprs (`print('soon')`, `_done_callback(<Task-2>)`); None for a task's
+/// wake-up, which the trace shows as the task's `wake`. Never runs Python
+/// code (no `__repr__`): a traced run must do exactly what an untraced one
+/// does.
+fn callback_name(vm: &Vm, cb: &Value, args: &[Value]) -> Option<Arc<str>> {
+    fn callable(v: &Value) -> Option<String> {
+        Some(match v {
+            Value::Func(f) => f.code.qualname.to_string(),
+            Value::Builtin(b) if b.0 == super::future::WAKEUP => return None,
+            Value::Builtin(b) => b.0.rsplit(['.', ':']).next().unwrap_or(b.0).to_string(),
+            Value::Method(m) => return callable(&m.1),
+            Value::BuiltinMethod(m) => m.1.to_string(),
+            Value::Class(c) => c.name.to_string(),
+            _ => "<callable>".to_string(),
+        })
+    }
+    let arg = |v: &Value| -> String {
+        const MAX: usize = 40;
+        let shown = match v {
+            Value::None => "None".to_string(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) => super::num::float_repr(*x),
+            Value::Str(s) => super::format::str_repr(s),
+            Value::Instance(i) => match super::future::get_named(i, "_name") {
+                Value::Str(name) => format!("<{}>", name),
+                _ => format!("<{}>", i.class.name),
+            },
+            other => format!("<{}>", vm.type_name(other)),
+        };
+        if shown.chars().count() > MAX {
+            shown.chars().take(MAX - 3).collect::<String>() + "..."
+        } else {
+            shown
+        }
+    };
+    let args: Vec<String> = args.iter().map(arg).collect();
+    Some(Arc::from(format!("{}({})", callable(cb)?, args.join(", "))))
 }
 
 /// `loop.call_soon(cb, *args)`, the handle not wanted.

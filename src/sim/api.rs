@@ -161,7 +161,29 @@ pub fn is_done(task: TaskId) -> bool {
 /// assert!(hit.get());
 /// ```
 pub fn call_soon(f: impl FnOnce() + 'static) {
-    with_core(|c| c.call_soon(Box::new(f)));
+    with_core(|c| c.call_soon(Box::new(f), None));
+}
+
+/// [`call_soon`], with a name the trace shows when the callback runs
+/// (`callback print('soon')`).
+///
+/// ```
+/// use awaitsim::{Sim, TraceMode};
+/// let out = Sim::new(0).trace(TraceMode::Full).try_run(async {
+///     awaitsim::sim::call_soon_named("flush", || {});
+///     awaitsim::yield_now().await;
+/// });
+/// assert!(out.report.trace.unwrap().render().contains("callback flush"));
+/// ```
+pub fn call_soon_named(name: impl Into<Arc<str>>, f: impl FnOnce() + 'static) {
+    let name = name.into();
+    with_core(|c| c.call_soon(Box::new(f), Some(name)));
+}
+
+/// Is this run keeping its full trace? A layer that would name its
+/// callbacks can skip making the names when nobody will see them.
+pub fn tracing() -> bool {
+    with_core(|c| c.full_trace())
 }
 
 /// A callback registered with [`call_at`]; cancel it before it fires.
@@ -190,10 +212,23 @@ impl TimerHandle {
 /// assert_eq!(at.get(), 5_000);
 /// ```
 pub fn call_at(deadline: Nanos, f: impl FnOnce() + 'static) -> TimerHandle {
+    call_at_inner(deadline, Box::new(f), None)
+}
+
+/// [`call_at`], with a name the trace shows when the callback runs.
+pub fn call_at_named(
+    deadline: Nanos,
+    name: impl Into<Arc<str>>,
+    f: impl FnOnce() + 'static,
+) -> TimerHandle {
+    call_at_inner(deadline, Box::new(f), Some(name.into()))
+}
+
+fn call_at_inner(deadline: Nanos, f: Box<dyn FnOnce()>, name: Option<Arc<str>>) -> TimerHandle {
     with_core(|c| {
         let delay = deadline.saturating_sub(c.now);
         let deadline = deadline.saturating_add(c.late(delay));
-        TimerHandle(c.add_timer(deadline, TimerAction::Call(Box::new(f))))
+        TimerHandle(c.add_timer(deadline, TimerAction::Call(f, name)))
     })
 }
 

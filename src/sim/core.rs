@@ -29,6 +29,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+/// A loop callback (`call_soon`, `call_at`).
+type Callback = Box<dyn FnOnce()>;
 /// Everything that defines a run besides the program.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -75,7 +77,8 @@ pub(crate) struct Core {
     batch: usize,
     pub timers: Timers,
     tasks: Vec<TaskSlot>,
-    callbacks: Vec<Option<Box<dyn FnOnce()>>>,
+    /// `call_soon` callbacks, each with its name for the trace (if given).
+    callbacks: Vec<Option<(Callback, Option<Arc<str>>)>>,
     free_callbacks: Vec<u32>,
     epoch: u32,
     pub current: Option<TaskId>,
@@ -185,6 +188,10 @@ impl Core {
     }
 
     #[inline]
+    pub fn full_trace(&self) -> bool {
+        self.full_trace
+    }
+
     pub fn emit(&mut self, event: impl FnOnce() -> Event) {
         if self.full_trace {
             let at = self.now;
@@ -462,14 +469,14 @@ impl Core {
 
     // ---- callbacks ----
 
-    pub fn call_soon(&mut self, f: Box<dyn FnOnce()>) {
+    pub fn call_soon(&mut self, f: Callback, name: Option<Arc<str>>) {
         let id = match self.free_callbacks.pop() {
             Some(i) => {
-                self.callbacks[i as usize] = Some(f);
+                self.callbacks[i as usize] = Some((f, name));
                 i
             }
             None => {
-                self.callbacks.push(Some(f));
+                self.callbacks.push(Some((f, name)));
                 (self.callbacks.len() - 1) as u32
             }
         };
@@ -622,6 +629,9 @@ impl Core {
         let (action, seq) = self.timers.fire(id)?;
         self.hash.mix(H_TIMER | seq);
         self.emit(|| Event::TimerFire { seq });
+        if let TimerAction::Call(_, Some(name)) = &action {
+            self.emit(|| Event::Callback { name: name.clone() });
+        }
         if let TimerAction::Wake(Some(w)) = &action {
             if let Some((epoch, task)) = own_waker_target(w) {
                 self.wake(epoch, task);
@@ -631,11 +641,14 @@ impl Core {
         Some(action)
     }
 
-    fn take_callback(&mut self, id: CallId) -> Option<Box<dyn FnOnce()>> {
+    fn take_callback(&mut self, id: CallId) -> Option<Callback> {
         self.hash.mix(H_CALL);
-        let f = self.callbacks.get_mut(id.0 as usize)?.take();
+        let (f, name) = self.callbacks.get_mut(id.0 as usize)?.take()?;
         self.free_callbacks.push(id.0);
-        f
+        if let Some(name) = name {
+            self.emit(|| Event::Callback { name });
+        }
+        Some(f)
     }
 
     /// End-of-run checks: tasks left behind, failures nobody retrieved.
@@ -788,7 +801,7 @@ pub(crate) fn drive(
                 let action = cell.borrow_mut().fire_timer(id);
                 match action {
                     Some(TimerAction::Wake(Some(w))) => w.wake(),
-                    Some(TimerAction::Call(f)) => run_callback(cell, f),
+                    Some(TimerAction::Call(f, _)) => run_callback(cell, f),
                     _ => {}
                 }
             }

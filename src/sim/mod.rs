@@ -29,9 +29,9 @@ mod timers;
 mod trace;
 
 pub use api::{
-    block, block_at, call_at, call_soon, current_task, current_task_name, fail_run, is_done, now,
-    now_nanos, report_hazard, set_wait, spawn, spawn_named, task_name, user_random_u64,
-    TimerHandle,
+    block, block_at, call_at, call_at_named, call_soon, call_soon_named, current_task,
+    current_task_name, fail_run, is_done, now, now_nanos, report_hazard, set_wait, spawn,
+    spawn_named, task_name, tracing, user_random_u64, TimerHandle,
 };
 pub use check::{check, Check, Found, SCHEDULE_ENV, SEED_ENV};
 pub use decide::SimRng;

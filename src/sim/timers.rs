@@ -7,6 +7,7 @@
 use super::time::Nanos;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 use std::task::Waker;
 
 /// Names one registered timer; stale ids (of a recycled slot) are inert.
@@ -20,8 +21,9 @@ pub struct TimerId {
 pub(crate) enum TimerAction {
     /// Complete a sleep: wake the task that awaits it.
     Wake(Option<Waker>),
-    /// Run a callback on the loop (`call_later`/`call_at`).
-    Call(Box<dyn FnOnce()>),
+    /// Run a callback on the loop (`call_later`/`call_at`), named for the
+    /// trace when its layer gave a name.
+    Call(Box<dyn FnOnce()>, Option<Arc<str>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

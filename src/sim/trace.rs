@@ -158,6 +158,12 @@ pub enum Event {
         /// Registration sequence number.
         seq: u64,
     },
+    /// A named loop callback ran ([`crate::sim::call_soon_named`],
+    /// [`crate::sim::call_at_named`]).
+    Callback {
+        /// What the layer that scheduled it called it.
+        name: Arc<str>,
+    },
     /// A blocking call held the loop.
     Block {
         /// The task that blocked.
@@ -279,6 +285,7 @@ impl Trace {
                     format!("timer    #{seq} set for {}", format_nanos(*deadline))
                 }
                 Event::TimerFire { seq } => format!("timer    #{seq} fires"),
+                Event::Callback { name } => format!("callback {name}"),
                 Event::Block { task, duration } => format!(
                     "block    {} holds the loop for {}",
                     task.map_or("the loop".to_string(), |t| self.who(t)),

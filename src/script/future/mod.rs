@@ -48,7 +48,7 @@ pub const NATIVES: &[&str] = &[
 ];
 
 /// A task's `__wakeup`, the done-callback it adds to what it awaits.
-const WAKEUP: &str = "mod:fut._task_wakeup";
+pub(super) const WAKEUP: &str = "mod:fut._task_wakeup";
 
 /// Call the native `name` (without its `mod:fut.` prefix); `args[0]` is the receiver.
 pub fn call(
