@@ -1,6 +1,7 @@
 //! What a future's and a task's attributes hold, and where: the per-thread
-//! templates a new instance's attribute map is cloned from, and reads and
-//! writes at an attribute's known position in that map.
+//! templates a new instance's attribute map is laid out as (cloned, or a
+//! torn-down instance's map refilled), and reads and writes at an
+//! attribute's known position in that map.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -27,7 +28,7 @@ impl State {
         };
         // The natives store the interned strings: an address compare
         // decides, unless Python code stored an equal string of its own.
-        let addr = key_addr(s);
+        let addr = str_addr(s);
         STATE_ADDRS.with(|a| {
             if addr == a[0].get() {
                 State::Pending
@@ -152,12 +153,12 @@ thread_local! {
         let task = template(&ATTR_NAMES);
         KEY_ADDRS.with(|addrs| {
             for (addr, (key, _)) in addrs.iter().zip(&task) {
-                addr.set(key_addr(key));
+                addr.set(str_addr(key));
             }
         });
         STATE_ADDRS.with(|addrs| {
             for (addr, state) in addrs.iter().zip(&states) {
-                addr.set(key_addr(state));
+                addr.set(str_addr(state));
             }
         });
         Interned {
@@ -230,7 +231,7 @@ pub(in crate::script) fn recycle(mut a: Attrs) {
         KEY_ADDRS.with(|addrs| {
             a.keys()
                 .zip(addrs)
-                .all(|(k, addr)| addr.get() == key_addr(k))
+                .all(|(k, addr)| addr.get() == str_addr(k))
         })
     });
     let Some(kind) = kind else { return };
@@ -266,10 +267,10 @@ pub(in crate::script) fn set(i: &Instance, a: Attr, v: Value) {
 
 /// Is `k` the template's own key for `a` (so the map is laid out as the template)?
 fn is_template_key(k: &Rc<str>, a: Attr) -> bool {
-    KEY_ADDRS.with(|addrs| addrs[a as usize].get() == key_addr(k))
+    KEY_ADDRS.with(|addrs| addrs[a as usize].get() == str_addr(k))
 }
 
-fn key_addr(k: &Rc<str>) -> usize {
+fn str_addr(k: &Rc<str>) -> usize {
     Rc::as_ptr(k) as *const u8 as usize
 }
 
