@@ -76,6 +76,18 @@ fn the_trace_names_the_loop_callbacks_that_ran() {
 }
 
 #[test]
+fn a_deadlock_report_says_where_each_task_waits() {
+    let o = run(&["explore", "sims/lock_order_deadlock.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    // Each transfer holds one lock and waits at its `async with second:`.
+    for task in ["Task-2", "Task-3"] {
+        let line = format!("task {task} waits on Future at line 13");
+        assert!(out.contains(&line), "{line}:\n{out}");
+    }
+}
+
+#[test]
 fn explore_json_is_identical_for_any_number_of_jobs() {
     let files = [
         "sims/check_then_act_race.py",
