@@ -156,18 +156,17 @@ pub struct PreludeImage {
 impl PreludeImage {
     /// One of the per-run globals (found at its known place: no hashing).
     pub fn state(&self, s: RunState) -> Value {
-        let (at, name) = (&self.state_at[s as usize], PRELUDE_STATE[s as usize]);
         let g = self.globals.borrow();
-        match at.find(&g) {
-            Some(i) => g[i].clone(),
-            None => g.get(name).cloned().unwrap_or_default(),
-        }
+        self.state_at[s as usize]
+            .get(&g, PRELUDE_STATE[s as usize])
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Rebind one of the per-run globals (see [`PreludeImage::state`]).
     pub fn set_state(&self, s: RunState, v: Value) {
-        let (at, name) = (&self.state_at[s as usize], PRELUDE_STATE[s as usize]);
-        rebind_at(&mut self.globals.borrow_mut(), at, name, v);
+        let name = PRELUDE_STATE[s as usize];
+        self.state_at[s as usize].rebind(&mut self.globals.borrow_mut(), name, v);
     }
 
     /// One of the prelude's module-level names (None when unbound).
@@ -305,36 +304,34 @@ fn reset_state(
     if let Some((m, m_at)) = mirror {
         let mut m = m.borrow_mut();
         for ((name, v), at) in PRELUDE_STATE.iter().zip(&values).zip(m_at) {
-            rebind_at(&mut m, at, name, v.clone());
+            at.rebind(&mut m, name, v.clone());
         }
     }
     for ((name, v), at) in PRELUDE_STATE.iter().zip(values).zip(at) {
-        rebind_at(&mut g, at, name, v);
+        at.rebind(&mut g, name, v);
     }
     lp
 }
 
 /// Where a name was in a map when the image was built: its position and the
 /// key itself, so finding it again is an index and a pointer compare (no
-/// hashing, no string compare). None when the name was not there.
+/// hashing, no string compare); a name that was not there is found by name.
 #[derive(Debug, Default)]
 struct Place(Option<(usize, Rc<str>)>);
 
 impl Place {
-    /// The name's position in `map`, if it is still where it was.
-    fn find(&self, map: &Attrs) -> Option<usize> {
-        let (i, key) = self.0.as_ref()?;
-        map.get_index(*i)
-            .is_some_and(|(k, _)| Rc::ptr_eq(k, key))
-            .then_some(*i)
+    fn get<'a>(&self, map: &'a Attrs, name: &str) -> Option<&'a Value> {
+        match &self.0 {
+            Some((at, key)) => get_at(map, *at, |k| Rc::ptr_eq(k, key), name),
+            None => map.get(name),
+        }
     }
-}
 
-/// Rebind `name` in `map`, at `at` when that is where it is (no hashing).
-fn rebind_at(map: &mut Attrs, at: &Place, name: &str, v: Value) {
-    match at.find(map) {
-        Some(i) => map[i] = v,
-        None => rebind(map, name, v),
+    fn rebind(&self, map: &mut Attrs, name: &str, v: Value) {
+        match &self.0 {
+            Some((at, key)) => rebind_at(map, *at, |k| Rc::ptr_eq(k, key), name, v),
+            None => rebind(map, name, v),
+        }
     }
 }
 

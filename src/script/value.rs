@@ -111,6 +111,46 @@ pub fn rebind(attrs: &mut Attrs, name: &str, v: Value) {
     }
 }
 
+/// `name`'s value in `attrs`, looked for first at position `at`: taken
+/// there when `is_key` accepts the key found (a pointer compare, for maps
+/// laid out the same way every time), else found by name.
+#[inline(always)]
+pub fn get_at<'a>(
+    attrs: &'a Attrs,
+    at: usize,
+    is_key: impl Fn(&Rc<str>) -> bool,
+    name: &str,
+) -> Option<&'a Value> {
+    match attrs.get_index(at) {
+        Some((k, v)) if is_key(k) => Some(v),
+        _ => get_by_name(attrs, name),
+    }
+}
+
+/// [`get_at`]'s way when the map is not laid out as expected: kept out of
+/// line so the hot positional path stays small.
+#[cold]
+#[inline(never)]
+fn get_by_name<'a>(attrs: &'a Attrs, name: &str) -> Option<&'a Value> {
+    attrs.get(name)
+}
+
+/// [`rebind`] `name`, at position `at` when the key there is the one
+/// expected (see [`get_at`]).
+#[inline(always)]
+pub fn rebind_at(
+    attrs: &mut Attrs,
+    at: usize,
+    is_key: impl Fn(&Rc<str>) -> bool,
+    name: &str,
+    v: Value,
+) {
+    match attrs.get_index_mut(at) {
+        Some((k, slot)) if is_key(k) => *slot = v,
+        _ => rebind(attrs, name, v),
+    }
+}
+
 /// Builtin functions and types, dispatched by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Builtin(pub &'static str);

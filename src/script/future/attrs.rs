@@ -19,11 +19,7 @@ pub(in crate::script) enum State {
 impl State {
     pub(in crate::script) fn of(t: &Instance) -> State {
         let attrs = t.attrs.borrow();
-        let state = match attrs.get_index(Attr::State as usize) {
-            Some((k, v)) if is_template_key(k, Attr::State) => Some(v),
-            _ => attrs.get(Attr::State.name()),
-        };
-        let Some(Value::Str(s)) = state else {
+        let Some(Value::Str(s)) = lookup(&attrs, Attr::State) else {
             return State::Pending;
         };
         // The natives store the interned strings: an address compare
@@ -249,20 +245,18 @@ pub(in crate::script) fn recycle(mut a: Attrs) {
 /// Read a future's attribute: at its template position when the map is a
 /// template clone (the key there is the template's own), else by name.
 pub(in crate::script) fn get(i: &Instance, a: Attr) -> Value {
-    let attrs = i.attrs.borrow();
-    match attrs.get_index(a as usize) {
-        Some((k, v)) if is_template_key(k, a) => v.clone(),
-        _ => attrs.get(a.name()).cloned().unwrap_or_default(),
-    }
+    lookup(&i.attrs.borrow(), a).cloned().unwrap_or_default()
 }
 
 /// Write a future's attribute (see [`get`]).
 pub(in crate::script) fn set(i: &Instance, a: Attr, v: Value) {
-    let mut attrs = i.attrs.borrow_mut();
-    match attrs.get_index_mut(a as usize) {
-        Some((k, slot)) if is_template_key(k, a) => *slot = v,
-        _ => rebind(&mut attrs, a.name(), v),
-    }
+    let is_key = |k: &Rc<str>| is_template_key(k, a);
+    rebind_at(&mut i.attrs.borrow_mut(), a as usize, is_key, a.name(), v);
+}
+
+#[inline(always)]
+fn lookup(attrs: &Attrs, a: Attr) -> Option<&Value> {
+    get_at(attrs, a as usize, |k| is_template_key(k, a), a.name())
 }
 
 /// Is `k` the template's own key for `a` (so the map is laid out as the template)?
