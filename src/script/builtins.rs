@@ -874,27 +874,15 @@ pub fn call_builtin(
         }
         "type" => match &a0 {
             Value::Instance(i) => Value::Class(i.class.clone()),
-            Value::Int(_) | Value::Big(_) => Value::Builtin(Builtin("int")),
-            Value::Bool(_) => Value::Builtin(Builtin("bool")),
-            Value::Float(_) => Value::Builtin(Builtin("float")),
-            Value::Str(_) => Value::Builtin(Builtin("str")),
-            Value::List(_) => Value::Builtin(Builtin("list")),
-            Value::Dict(_) => Value::Builtin(Builtin("dict")),
-            Value::Tuple(_) => Value::Builtin(Builtin("tuple")),
-            Value::Set(_) => Value::Builtin(Builtin("set")),
-            Value::Range(_) => Value::Builtin(Builtin("range")),
-            Value::Class(_) => Value::Builtin(Builtin("type")),
-            Value::None => Value::Builtin(Builtin("NoneType")),
-            Value::Coro(_) => Value::Builtin(Builtin("coroutine")),
-            Value::Func(_) => Value::Builtin(Builtin("function")),
-            Value::Method(m) if !matches!(m.1, Value::Builtin(_)) => {
-                Value::Builtin(Builtin("method"))
-            }
-            Value::Method(_) | Value::Builtin(_) | Value::BuiltinMethod(_) => {
-                Value::Builtin(Builtin("builtin_function_or_method"))
-            }
-            Value::Module(_) => Value::Builtin(Builtin("module")),
-            _ => Value::Builtin(Builtin("object")),
+            // Types a program cannot name (iterators, views, slices, ...).
+            Value::Slice(_)
+            | Value::Iter(_)
+            | Value::YieldReq(_)
+            | Value::Cell(_)
+            | Value::View(_)
+            | Value::Undef
+            | Value::Native(_) => Value::Builtin(Builtin("object")),
+            other => Value::Builtin(Builtin(other.builtin_type_name())),
         },
         "hasattr" => {
             let n = vm.py_str(args.get(1).unwrap_or(&Value::None))?;

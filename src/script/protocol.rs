@@ -13,35 +13,8 @@ impl Vm {
     /// CPython's type name of a value.
     pub fn type_name(&self, v: &Value) -> String {
         match v {
-            Value::None => "NoneType".into(),
-            Value::Bool(_) => "bool".into(),
-            Value::Int(_) | Value::Big(_) => "int".into(),
-            Value::Float(_) => "float".into(),
-            Value::Str(_) => "str".into(),
-            Value::List(_) => "list".into(),
-            Value::Tuple(_) => "tuple".into(),
-            Value::Dict(_) => "dict".into(),
-            Value::Set(_) => "set".into(),
-            Value::Range(_) => "range".into(),
-            Value::Slice(_) => "slice".into(),
-            Value::Func(_) => "function".into(),
-            Value::Builtin(_) => "builtin_function_or_method".into(),
-            Value::BuiltinMethod(_) => "builtin_function_or_method".into(),
-            // The prelude's native Future methods, bound (CPython's C methods).
-            Value::Method(m) if matches!(m.1, Value::Builtin(_)) => {
-                "builtin_function_or_method".into()
-            }
-            Value::Method(_) => "method".into(),
-            Value::Class(_) => "type".into(),
             Value::Instance(i) => i.class.name.to_string(),
-            Value::Module(_) => "module".into(),
-            Value::Iter(_) => "iterator".into(),
-            Value::Coro(_) => "coroutine".into(),
-            Value::YieldReq(_) => "_yield".into(),
-            Value::Cell(_) => "cell".into(),
-            Value::View(v) => v.0.name().into(),
-            Value::Undef => "undefined".into(),
-            Value::Native(_) => "native".into(),
+            other => other.builtin_type_name().into(),
         }
     }
 

@@ -349,6 +349,39 @@ impl Value {
         Value::Tuple(Rc::from(v))
     }
 
+    /// CPython's type name of a value of a built-in type (an instance's is
+    /// its class's name: `Vm::type_name`).
+    pub fn builtin_type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::Big(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::Range(_) => "range",
+            Value::Slice(_) => "slice",
+            Value::Func(_) => "function",
+            // A bound builtin is the prelude's native Future method (CPython's C methods).
+            Value::Builtin(_) | Value::BuiltinMethod(_) => "builtin_function_or_method",
+            Value::Method(m) if matches!(m.1, Value::Builtin(_)) => "builtin_function_or_method",
+            Value::Method(_) => "method",
+            Value::Class(_) => "type",
+            Value::Instance(_) => "object",
+            Value::Module(_) => "module",
+            Value::Iter(_) => "iterator",
+            Value::Coro(_) => "coroutine",
+            Value::YieldReq(_) => "_yield",
+            Value::Cell(_) => "cell",
+            Value::View(v) => v.0.name(),
+            Value::Undef => "undefined",
+            Value::Native(_) => "native",
+        }
+    }
+
     /// Does this class attribute bind to an instance it is looked up on (a
     /// bound method), as a `def` does? The prelude's native `Future`
     /// methods do too (CPython's C methods are descriptors); other builtins
