@@ -106,8 +106,7 @@ pub fn task_step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<Next
             future::set_blocking(&result, false);
             // Future's own add_done_callback at once; a subclass's override through a call.
             let own = r.class.lookup("add_done_callback");
-            if matches!(&own, Some(Value::Builtin(b)) if b.0 == "mod:fut._future_add_done_callback")
-            {
+            if matches!(&own, Some(Value::Builtin(b)) if b.0 == future::ADD_DONE_CALLBACK) {
                 future::add_done_callback(vm, &result, get(t, Attr::Wakeup))?;
             } else {
                 method(

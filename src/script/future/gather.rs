@@ -86,7 +86,7 @@ pub(super) fn gather(
     }
     let children = Value::List(state.borrow().children.clone());
     let class = p.global("_GatheringFuture");
-    let outer = match fresh_instance(vm, &class, "mod:fut._gathering_init") {
+    let outer = match fresh_instance(vm, &class, super::GATHERING_INIT) {
         Some(t) => {
             init_gathering(vm, &t, children);
             Value::Instance(t)

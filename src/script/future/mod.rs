@@ -35,20 +35,25 @@ pub const NATIVES: &[&str] = &[
     "mod:fut._future_cancelled",
     "mod:fut._future_result",
     "mod:fut._future_exception",
-    "mod:fut._future_add_done_callback",
+    ADD_DONE_CALLBACK,
     "mod:fut._future_schedule_callbacks",
     "mod:fut._future_set_result",
     "mod:fut._future_set_exception",
     "mod:fut._future_cancel",
     "mod:fut._future_make_cancelled_error",
-    "mod:fut._task_init",
-    "mod:fut._gathering_init",
-    "mod:fut._task_wakeup",
+    TASK_INIT,
+    GATHERING_INIT,
+    WAKEUP,
     "mod:fut._gather",
 ];
 
 /// A task's `__wakeup`, the done-callback it adds to what it awaits.
 pub(super) const WAKEUP: &str = "mod:fut._task_wakeup";
+/// `Future.add_done_callback`, which a task step calls directly unless a subclass overrides it.
+pub(super) const ADD_DONE_CALLBACK: &str = "mod:fut._future_add_done_callback";
+/// `Task.__init__` and `_GatheringFuture.__init__`, which a class call skips when they are these.
+const TASK_INIT: &str = "mod:fut._task_init";
+const GATHERING_INIT: &str = "mod:fut._gathering_init";
 
 /// Call the native `name` (without its `mod:fut.` prefix); `args[0]` is the receiver.
 pub fn call(
@@ -435,7 +440,7 @@ fn fresh_instance(vm: &mut Vm, class: &Value, init: &str) -> Option<Rc<Instance>
 /// `Task(coro)`.
 fn new_task(vm: &mut Vm, p: &PreludeImage, coro: Value) -> PyResult<Value> {
     let class = p.global("Task");
-    match fresh_instance(vm, &class, "mod:fut._task_init") {
+    match fresh_instance(vm, &class, TASK_INIT) {
         Some(t) => {
             init_task(vm, &t, coro, Value::None)?;
             Ok(Value::Instance(t))
