@@ -31,6 +31,13 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
+/// A scenario file `file` holding `src`, in directory `d`.
+fn scenario(d: &Path, file: &str, src: &str) -> PathBuf {
+    let f = d.join(file);
+    std::fs::write(&f, src).unwrap();
+    f
+}
+
 #[test]
 fn run_prints_only_the_program_output_on_stdout() {
     let o = run(&["run", "sims/gather_takes_the_max.py"]);
@@ -50,13 +57,11 @@ fn run_prints_only_the_program_output_on_stdout() {
 
 #[test]
 fn the_trace_names_the_loop_callbacks_that_ran() {
-    let d = tmp("callbacks");
-    let f = d.join("cb.py");
-    std::fs::write(
-        &f,
+    let f = scenario(
+        &tmp("callbacks"),
+        "cb.py",
         "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n    loop.call_soon(print, 'soon')\n    loop.call_later(0.01, print, 'later', 2)\n    await asyncio.sleep(0.02)\n\nasyncio.run(main())\n",
-    )
-    .unwrap();
+    );
     let o = run(&["run", "--trace", f.to_str().unwrap()]);
     assert_eq!(text(&o.stdout), "soon\nlater 2\n");
     let err = text(&o.stderr);
@@ -260,15 +265,14 @@ fn ctrl_c_reports_what_ran_and_resume_finishes_the_rest() {
     let d = tmp("interrupt");
     // A long race (2 tasks x 1,000 rounds): its 6,000 schedules take seconds,
     // so the interrupt below lands mid-file even on a much faster build.
-    let long = d.join("long_race.py");
-    std::fs::write(
-        &long,
+    let long = scenario(
+        &d,
+        "long_race.py",
         "import asyncio\n\ncounter = 0\n\n\nasync def bump():\n    global counter\n    \
          for _ in range(1000):\n        seen = counter\n        await asyncio.sleep(0)\n        \
          counter = seen + 1\n\n\nasync def main():\n    await asyncio.gather(bump(), bump())\n\n\n\
          asyncio.run(main())\n",
-    )
-    .unwrap();
+    );
     let files = [long.to_str().unwrap(), "sims/sleep_zero_is_a_pure_yield.py"];
     let mut args = vec!["explore", "--json", "--seeds", "6000", "--jobs", "2"];
     args.extend(files);

@@ -77,3 +77,62 @@ fn a_failed_run_leaves_nothing_behind() {
     assert!(r.stderr.contains("ValueError: boom"), "{}", r.stderr);
     assert_eq!(run(PLAIN), PLAIN_OUT);
 }
+
+/// Leaves futures and tasks in every end state: finished with an exception,
+/// cancelled with a message, callbacks registered, exceptions retrieved.
+const DIRTY: &str = r#"import asyncio
+
+async def boom():
+    await asyncio.sleep(0)
+    raise ValueError("x")
+
+async def main():
+    loop = asyncio.get_running_loop()
+    f = loop.create_future()
+    f.add_done_callback(print)
+    f.set_exception(KeyError("k"))
+    f.exception()
+    t = asyncio.create_task(boom())
+    t.cancel("why")
+    u = asyncio.create_task(boom())
+    await asyncio.sleep(0.1)
+    print(t.cancelled(), type(u.exception()).__name__)
+
+asyncio.run(main())
+"#;
+
+const DIRTY_OUT: &str = "<Future finished exception=KeyError('k')>\nTrue ValueError\n";
+
+/// A new future and task, as a fresh process makes them (checked against python3).
+const FRESH: &str = r#"import asyncio
+
+async def work():
+    await asyncio.sleep(0)
+    return 7
+
+async def main():
+    loop = asyncio.get_running_loop()
+    f = loop.create_future()
+    t = asyncio.create_task(work())
+    print(f.done(), f.cancelled(), repr(f), t.done(), t.cancelled(), t.get_name())
+    print(await t, t.done(), t.exception())
+
+asyncio.run(main())
+"#;
+
+const FRESH_OUT: &str = "False False <Future pending> False False Task-2\n7 True None\n";
+
+#[test]
+fn futures_and_tasks_start_fresh_though_their_attribute_maps_are_reused() {
+    // A run's teardown keeps its futures' and tasks' attribute maps for the
+    // next run on the thread: what one run left in them must not show.
+    assert_eq!(run(FRESH), FRESH_OUT, "first run on the thread");
+    for round in 0..3 {
+        assert_eq!(run(DIRTY), DIRTY_OUT, "round {round}");
+        assert_eq!(
+            run(FRESH),
+            FRESH_OUT,
+            "after a run that left them dirty, round {round}"
+        );
+    }
+}
