@@ -117,7 +117,6 @@ class Future:
     result = _future_result
     exception = _future_exception
     add_done_callback = _future_add_done_callback
-    _schedule_callbacks = _future_schedule_callbacks
     set_result = _future_set_result
     set_exception = _future_set_exception
     cancel = _future_cancel

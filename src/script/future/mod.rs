@@ -36,7 +36,6 @@ pub const NATIVES: &[&str] = &[
     "mod:fut._future_result",
     "mod:fut._future_exception",
     ADD_DONE_CALLBACK,
-    "mod:fut._future_schedule_callbacks",
     "mod:fut._future_set_result",
     "mod:fut._future_set_exception",
     "mod:fut._future_cancel",
@@ -150,10 +149,6 @@ pub fn call(
         },
         "_future_add_done_callback" => {
             add_done_callback(vm, me, arg())?;
-            Value::None
-        }
-        "_future_schedule_callbacks" => {
-            schedule_callbacks(vm, me)?;
             Value::None
         }
         "_future_set_result" => {
